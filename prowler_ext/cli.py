@@ -1,0 +1,109 @@
+"""`python -m prowler_ext explain|match`: the filter-pattern engine from a shell.
+
+    explain '<pattern>'            CAUGHT / MISSED (with a counterexample) / UNKNOWN per event
+    match '<pattern>' FILE...      which records match (JSON lines or a {"Records": [...]} file)
+
+A pattern AWS would reject prints the error with a caret under it and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+
+from .filterpattern import NETWORK_GATEWAY_EVENTS, PatternError, Verdict, coverage, matches, parse
+from .filterpattern.matcher import record_text
+
+EXIT_BAD_PATTERN = 2
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m prowler_ext",
+        description="Read CloudWatch Logs filter patterns the way AWS does.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    explain = commands.add_parser(
+        "explain", help="does the pattern catch every record of each network-gateway event?"
+    )
+    explain.add_argument("pattern")
+    explain.add_argument(
+        "--event",
+        action="append",
+        dest="events",
+        metavar="EVENT",
+        help="an event name to judge instead of the six gateway events (repeatable)",
+    )
+    match = commands.add_parser(
+        "match", help="which records of these files does the pattern match?"
+    )
+    match.add_argument("pattern")
+    match.add_argument("files", nargs="+", metavar="FILE")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _arguments(argv)
+    try:
+        pattern = parse(arguments.pattern)
+    except PatternError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        print(error.caret(), file=sys.stderr)
+        return EXIT_BAD_PATTERN
+    if arguments.command == "explain":
+        return _explain(pattern, arguments.events or list(NETWORK_GATEWAY_EVENTS))
+    return _match(pattern, arguments.files)
+
+
+def _explain(pattern, events: list[str]) -> int:
+    width = max(len(e) for e in events)
+    caught = 0
+    for event in events:
+        answer = coverage(pattern, event)
+        caught += answer.verdict is Verdict.CAUGHT
+        print(f"{event:<{width}}  {answer.verdict.value:<7}  {answer.reason}")
+        if answer.counterexample is not None:
+            print(f"{'':<{width}}  {'':<7}  counterexample: {record_text(answer.counterexample)}")
+    print(f"{caught} of {len(events)} events caught")
+    return 0
+
+
+def _records(path: str) -> Iterator[tuple[str, str | dict]]:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        document = json.loads(text)
+    except ValueError:
+        document = None
+    if isinstance(document, dict) and isinstance(document.get("Records"), list):
+        for number, record in enumerate(document["Records"], 1):
+            yield f"{path}:Records[{number - 1}]", record
+        return
+    if isinstance(document, dict):
+        yield f"{path}:1", document
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            yield f"{path}:{number}", line
+
+
+def _match(pattern, files: list[str]) -> int:
+    matched = total = 0
+    for path in files:
+        try:
+            records = list(_records(path))
+        except OSError as error:
+            print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
+            return 1
+        for where, record in records:
+            total += 1
+            hit = matches(pattern, record)
+            matched += hit
+            summary = record.get("eventName", "") if isinstance(record, dict) else ""
+            if not summary and isinstance(record, str):
+                summary = record[:80]
+            print(f"{'MATCH   ' if hit else 'no match'}  {where}  {summary}")
+    print(f"{matched} of {total} records match")
+    return 0

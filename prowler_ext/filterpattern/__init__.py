@@ -1,0 +1,31 @@
+"""CloudWatch Logs filter patterns: parse, match, and prove coverage of CloudTrail events.
+
+    parse(text) -> Pattern                      PatternError with a position on bad input
+    matches(pattern, record) -> bool            one log event (text line or CloudTrail dict)
+    coverage(pattern, event_name) -> Coverage   CAUGHT / MISSED (+ counterexample) / UNKNOWN
+
+Stages, one module each: `grammar.lark` (the grammar), `parser` (text → `ast`), `values`
+(what a condition says about one JSON value), `matcher` (concrete matching) and `coverage`
+(the proof over every possible record of an event, with `events` as its data).
+"""
+
+from .ast import Pattern
+from .coverage import Coverage, Verdict, coverage
+from .errors import PatternError
+from .events import CERTAIN_FIELDS, NETWORK_GATEWAY_EVENTS, certain_fields
+from .matcher import matches, record_text
+from .parser import parse
+
+__all__ = [
+    "CERTAIN_FIELDS",
+    "NETWORK_GATEWAY_EVENTS",
+    "Coverage",
+    "Pattern",
+    "PatternError",
+    "Verdict",
+    "certain_fields",
+    "coverage",
+    "matches",
+    "parse",
+    "record_text",
+]

@@ -1,0 +1,681 @@
+"""Coverage: does a pattern match *every* possible CloudTrail record of an event?
+
+The answer is a proof, not a guess:
+
+* The fields every record of the event surely has (`events.certain_fields`) are fixed and
+  each condition on them evaluates to a constant.
+* Every other field a condition names is a variable. Its possible JSON values split into a
+  few classes that no condition on it can tell apart: absent, null, true, false, object,
+  array, each constant the conditions mention, numbers on either side of each bound, and,
+  for strings that equal no constant, every combination of the wildcard/regex conditions
+  being true or false (a superset of what strings can do, so nothing is missed).
+* A depth-first search assigns one class at a time and simplifies the formula in Kleene's
+  three-valued logic: a condition whose answer rests on undocumented AWS behaviour is
+  UNKNOWN, never true or false. A branch that becomes true is closed; a branch that becomes
+  false yields a counterexample record, which `matches()` must reject with certainty before
+  MISSED is answered; a branch left unknown is remembered.
+* CAUGHT only when every branch is true. The search has a budget; past it, UNKNOWN.
+
+Text-term patterns are judged on what every record's text surely contains (its certain field
+names and values) and on what a free field could add.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+try:  # Python 3.11+: the regex parser moved; the old names warn
+    from re import _constants as sre_constants
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+from . import ast
+from .events import SAMPLE_VALUES, TYPICAL_FIELDS, certain_fields
+from .matcher import evaluate, select
+from .parser import parse
+from .values import ABSENT, compiled
+from .values import evaluate as evaluate_condition
+
+DEFAULT_BUDGET = 100_000
+MAX_PATTERN_BITS = 8  # wildcard/regex conditions on one field enumerated as true/false
+
+
+class Verdict(str, Enum):
+    CAUGHT = "CAUGHT"
+    MISSED = "MISSED"
+    UNKNOWN = "UNKNOWN"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Coverage:
+    verdict: Verdict
+    reason: str
+    counterexample: dict | None = None
+    event_name: str = ""
+
+
+# --------------------------------------------------------------------------- three-valued truth
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    reason: str
+
+
+_T, _F = True, False
+Truth = Any  # True, False or _Unknown
+
+
+def _truth(outcome) -> Truth:
+    return _Unknown(outcome.doubt) if outcome.doubt else outcome.value
+
+
+# --------------------------------------------------------------------------- value classes
+
+
+@dataclass(frozen=True)
+class _Class:
+    """One class of values of a variable: a concrete JSON value, or abstract bits."""
+
+    value: Any
+    label: str
+    bits: tuple[tuple[int, bool], ...] | None = None  # condition index → truth, abstract strings
+
+    @property
+    def abstract(self) -> bool:
+        return self.bits is not None
+
+
+@dataclass
+class _Variable:
+    key: Any  # a path tuple, or ("wildcard", index) for a wildcard selector
+    conditions: list[int] = field(default_factory=list)
+    groups: list[tuple[_Class, dict[int, Truth]]] = field(default_factory=list)
+
+
+def _is_pattern_value(condition: ast.Condition) -> bool:
+    return isinstance(condition, ast.Comparison) and (
+        condition.value.kind is ast.ValueKind.REGEX
+        or (
+            condition.value.kind is ast.ValueKind.STRING
+            and (
+                condition.value.leading_star
+                or condition.value.trailing_star
+                or condition.value.middle_star
+            )
+        )
+    )
+
+
+def _abstract_truth(condition: ast.Condition, bit: bool | None) -> Truth:
+    """A condition against a string that equals no constant, given its pattern bit."""
+    if isinstance(condition, ast.Test):
+        return _F
+    op, value = condition.op, condition.value
+    if bit is not None:
+        return bit if op == "=" else (not bit if op == "!=" else _F)
+    if value.kind is ast.ValueKind.PRESENT:
+        return _T if op == "=" else _F
+    if op == "=":
+        return _F
+    if op == "!=":
+        return _Unknown(f"the escape inside {value.raw}") if value.has_escape else _T
+    return _F
+
+
+def _regex_sample(regex: str) -> str | None:
+    """A short string the regular expression finds, or None."""
+    try:
+        parsed = sre_parse.parse(regex)
+    except (sre_constants.error, RecursionError, OverflowError):
+        return None
+    out: list[str] = []
+
+    def emit(items) -> bool:
+        for op, arg in items:
+            if op is sre_constants.LITERAL:
+                out.append(chr(arg))
+            elif op is sre_constants.ANY:
+                out.append("x")
+            elif op is sre_constants.IN:
+                char = _class_char(arg)
+                if char is None:
+                    return False
+                out.append(char)
+            elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+                low, _high, sub = arg
+                for _ in range(min(low, 50)):
+                    if not emit(sub):
+                        return False
+            elif op is sre_constants.SUBPATTERN:
+                if not emit(arg[-1]):
+                    return False
+            elif op is sre_constants.BRANCH:
+                if not emit(arg[1][0]):
+                    return False
+            elif op is sre_constants.AT:
+                continue
+            else:
+                return False
+        return True
+
+    if not emit(parsed):
+        return None
+    sample = "".join(out)
+    return sample if compiled(regex).search(sample) else None
+
+
+def _class_char(items) -> str | None:
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            return chr(arg)
+        if op is sre_constants.RANGE:
+            return chr(arg[0])
+        if op is sre_constants.CATEGORY:
+            return {
+                sre_constants.CATEGORY_DIGIT: "0",
+                sre_constants.CATEGORY_WORD: "a",
+                sre_constants.CATEGORY_SPACE: " ",
+                sre_constants.CATEGORY_NOT_DIGIT: "a",
+                sre_constants.CATEGORY_NOT_WORD: "-",
+                sre_constants.CATEGORY_NOT_SPACE: "a",
+            }.get(arg)
+        if op is sre_constants.NEGATE:
+            return None
+    return None
+
+
+def _string_fragments(conditions: list[ast.Condition]) -> list[str]:
+    """Strings that make the pattern-valued conditions true, to build witnesses from."""
+    fragments: list[str] = []
+    for condition in conditions:
+        if not isinstance(condition, ast.Comparison):
+            continue
+        value = condition.value
+        if value.kind is ast.ValueKind.REGEX:
+            sample = _regex_sample(value.text)
+            if sample is not None:
+                fragments.append(sample)
+        elif value.kind is ast.ValueKind.STRING:
+            inner = value.inner_text
+            fragments.append(inner)
+            fragments.append(inner.replace("*", ""))
+            if value.leading_star:
+                fragments.append("x" + inner)
+            if value.trailing_star:
+                fragments.append(inner + "x")
+    return list(dict.fromkeys(fragments))
+
+
+def _concrete_classes(path: Any, conditions: list[ast.Condition]) -> list[_Class]:
+    classes: list[_Class] = []
+    for sample in SAMPLE_VALUES.get(path, ()) if isinstance(path, tuple) else ():
+        classes.append(_Class(sample, f"= {json.dumps(sample)}"))
+    classes.append(_Class(ABSENT, "absent"))
+    numbers: set[float] = set()
+    for condition in conditions:
+        if not isinstance(condition, ast.Comparison):
+            continue
+        value = condition.value
+        if value.kind is ast.ValueKind.NUMBER and value.number is not None:
+            numbers.add(value.number)
+            classes.append(_Class(value.text, f"= {json.dumps(value.text)}"))
+        elif value.kind is ast.ValueKind.STRING:
+            classes.append(_Class(value.text, f"= {json.dumps(value.text)}"))
+            if value.leading_star or value.trailing_star:
+                classes.append(_Class(value.inner_text, f"= {json.dumps(value.inner_text)}"))
+    classes.append(_Class("other-value", '= "other-value"'))
+    classes.append(_Class("12345", '= "12345"'))
+    classes.extend(
+        [
+            _Class(None, "= null"),
+            _Class(True, "= true"),
+            _Class(False, "= false"),
+            _Class({}, "= {}"),
+            _Class([], "= []"),
+        ]
+    )
+    points = sorted(numbers)
+    numeric: list[float] = []
+    for i, point in enumerate(points):
+        numeric.extend([point - 1, point])
+        if i + 1 < len(points):
+            numeric.append((point + points[i + 1]) / 2)
+    numeric.append((points[-1] + 1) if points else 0)
+    for number in dict.fromkeys(numeric):
+        as_json = int(number) if float(number).is_integer() and abs(number) < 1e15 else number
+        classes.append(_Class(as_json, f"= {json.dumps(as_json)}"))
+    return classes
+
+
+def _build_variable(
+    variable: _Variable, pattern_conditions: tuple[ast.Condition, ...]
+) -> str | None:
+    """Fill `variable.groups`; returns a reason when the classes are too many to enumerate."""
+    conditions = [pattern_conditions[i] for i in variable.conditions]
+    if variable.key[0] == "wildcard":
+        index = variable.conditions[0]
+        variable.groups = [
+            (_Class(None, "no field satisfying it", bits=((index, _F),)), {index: _F}),
+            (_Class(None, "a field satisfying it", bits=((index, _T),)), {index: _T}),
+        ]
+        return None
+    pattern_indexes = [i for i in variable.conditions if _is_pattern_value(pattern_conditions[i])]
+    if len(pattern_indexes) > MAX_PATTERN_BITS:
+        return f"{len(pattern_indexes)} wildcard or regex conditions on one field"
+    candidates = _concrete_classes(variable.key, conditions)
+    for bits in itertools.product((_F, _T), repeat=len(pattern_indexes)):
+        assignment = tuple(zip(pattern_indexes, bits, strict=False))
+        label = ", ".join(
+            f"{'matching' if bit else 'not matching'} {pattern_conditions[i].value.raw}"
+            for i, bit in assignment
+        )
+        candidates.append(_Class(None, f"a string {label}".strip(), bits=assignment))
+    seen: dict[tuple, int] = {}
+    for candidate in candidates:
+        bits = dict(candidate.bits or ())
+        vector: dict[int, Truth] = {}
+        for index in variable.conditions:
+            condition = pattern_conditions[index]
+            if candidate.abstract:
+                vector[index] = _abstract_truth(condition, bits.get(index))
+            else:
+                vector[index] = _truth(evaluate_condition(condition, candidate.value))
+        signature = tuple(vector[i] for i in variable.conditions)
+        if signature not in seen:
+            seen[signature] = len(variable.groups)
+            variable.groups.append((candidate, vector))
+    return None
+
+
+# --------------------------------------------------------------------------- the proof
+
+
+class _Search:
+    def __init__(self, pattern: ast.JsonPattern, event_name: str, budget: int) -> None:
+        self.pattern = pattern
+        self.event_name = event_name
+        self.budget = budget
+        self.steps = 0
+        self.fixed = dict(certain_fields(event_name))
+        self.conditions = pattern.conditions
+        self.index = {id(c): i for i, c in enumerate(self.conditions)}
+        self.constant: dict[int, Truth] = {}
+        self.variable_of: dict[int, Any] = {}
+        self.variables: dict[Any, _Variable] = {}
+        self.unknown: str | None = None
+        self.counterexample: dict | None = None
+        self.unrealized: str | None = None
+        self.exhausted = False
+        self._classify()
+
+    def _classify(self) -> None:
+        fixed_keys = {k.lower(): k for k in self.fixed}
+        for i, condition in enumerate(self.conditions):
+            selector = condition.selector
+            if selector.has_wildcard:
+                outcome = evaluate_condition_on(condition, self.fixed)
+                if isinstance(condition, ast.Test) or condition.op == "!=":
+                    operator = (
+                        condition.op
+                        if isinstance(condition, ast.Comparison)
+                        else condition.kind.value
+                    )
+                    self.constant[i] = _Unknown(
+                        f"{operator} with the wildcard selector {selector.text}"
+                    )
+                elif outcome.value and not outcome.doubt:
+                    self.constant[i] = _T
+                else:
+                    key = ("wildcard", i)
+                    self.variables[key] = _Variable(key, [i])
+                    self.variable_of[i] = key
+                continue
+            first = selector.path[0]
+            if isinstance(first, str) and first in self.fixed:
+                values, _ = select(selector, self.fixed)
+                self.constant[i] = _truth(evaluate_condition(condition, values[0]))
+            elif isinstance(first, str) and first.lower() in fixed_keys:
+                self.constant[i] = _Unknown(f"the key case of {selector.text}")
+            else:
+                key = selector.path
+                self.variables.setdefault(key, _Variable(key)).conditions.append(i)
+                self.variable_of[i] = key
+
+    # partial evaluation: a truth, or a residual expression
+    def _peval(self, node: ast.Expression, env: dict) -> Any:
+        if isinstance(node, (ast.AllOf, ast.AnyOf)):
+            is_all = isinstance(node, ast.AllOf)
+            absorbing, neutral = (_F, _T) if is_all else (_T, _F)
+            residual: list[Any] = []
+            unknown: _Unknown | None = None
+            for child in node.children:
+                result = self._peval(child, env)
+                if result is absorbing:
+                    return absorbing
+                if result is neutral:
+                    continue
+                if isinstance(result, _Unknown):
+                    unknown = unknown or result
+                else:
+                    residual.append(result)
+            if not residual:
+                return unknown if unknown else neutral
+            if unknown:
+                residual.append(unknown)
+            if len(residual) == 1:
+                return residual[0]
+            return (ast.AllOf if is_all else ast.AnyOf)(tuple(residual))
+        if isinstance(node, _Unknown):
+            return node
+        i = self.index[id(node)]
+        if i in self.constant:
+            return self.constant[i]
+        key = self.variable_of[i]
+        if key in env:
+            return env[key][1][i]
+        return node
+
+    def _first_variable(self, node: Any) -> Any:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, (ast.AllOf, ast.AnyOf)):
+                stack.extend(reversed(current.children))
+            elif isinstance(current, (ast.Comparison, ast.Test)):
+                return self.variable_of[self.index[id(current)]]
+        return None
+
+    def run(self) -> None:
+        for variable in self.variables.values():
+            problem = _build_variable(variable, self.conditions)
+            if problem:
+                self.unknown = self.unknown or f"the proof would have to enumerate {problem}"
+                self.exhausted = True
+                return
+        self._search({})
+
+    def _search(self, env: dict) -> bool:
+        """Explore; True stops the whole search (a counterexample was found or budget spent)."""
+        self.steps += 1
+        if self.steps > self.budget:
+            self.exhausted = True
+            return True
+        result = self._peval(self.pattern.expression, env)
+        if result is _T:
+            return False
+        if result is _F:
+            return self._realize(env)
+        if isinstance(result, _Unknown):
+            self.unknown = self.unknown or result.reason
+            return False
+        key = self._first_variable(result)
+        for group in self.variables[key].groups:
+            env[key] = group
+            if self._search(env):
+                return True
+            del env[key]
+        return False
+
+    def _realize(self, env: dict) -> bool:
+        for typical in (True, False):
+            record = self._record(env, typical)
+            if record is None:
+                continue
+            outcome = evaluate(self.pattern, record)
+            if not outcome.value and outcome.doubt is None:
+                self.counterexample = record
+                self.counterexample_env = dict(env)
+                return True
+            if outcome.doubt and not outcome.value:
+                self.unknown = self.unknown or outcome.doubt
+        self.unrealized = self.unrealized or _describe(env)
+        return False
+
+    def _record(self, env: dict, typical: bool) -> dict | None:
+        record: dict = copy.deepcopy(dict(TYPICAL_FIELDS)) if typical else {}
+        record.update(copy.deepcopy(self.fixed))
+        assignments = sorted(
+            ((key, group[0]) for key, group in env.items() if key[0] != "wildcard"),
+            key=lambda item: len(item[0]),
+        )
+        for path, value_class in assignments:
+            value = value_class.value
+            if value_class.abstract:
+                value = self._witness(path, value_class)
+                if value is None:
+                    return None
+            if not _set_path(record, path, value):
+                return None
+        return record
+
+    def _witness(self, path: tuple, value_class: _Class) -> str | None:
+        """A concrete string with the class's pattern bits and equal to no constant."""
+        variable = self.variables[path]
+        conditions = [self.conditions[i] for i in variable.conditions]
+        constants = {
+            c.value.text
+            for c in conditions
+            if isinstance(c, ast.Comparison) and not _is_pattern_value(c)
+        }
+        fragments = _string_fragments(conditions) + ["other-value"]
+        pool = list(SAMPLE_VALUES.get(path, ())) + fragments
+        pool += [a + b for a, b in itertools.permutations(fragments, 2)]
+        pool += ["zz" + f + "zz" for f in fragments]
+        wanted = dict(value_class.bits or ())
+        for candidate in pool:
+            if candidate in constants or re.fullmatch(r"[-+]?[\d.eE+-]+", candidate or "0"):
+                continue
+            if all(
+                evaluate_condition(self.conditions[i], candidate).value == bit
+                and evaluate_condition(self.conditions[i], candidate).doubt is None
+                for i, bit in wanted.items()
+            ):
+                return candidate
+        return None
+
+
+def evaluate_condition_on(condition: ast.Condition, document: Mapping) -> Any:
+    from .matcher import condition_outcome
+
+    return condition_outcome(condition, dict(document))
+
+
+def _set_path(record: dict, path: tuple, value: Any) -> bool:
+    node: Any = record
+    for position, step in enumerate(path[:-1]):
+        if isinstance(step, int):
+            if not isinstance(node, list):
+                return False
+            while len(node) <= step:
+                node.append({})
+            node = node[step]
+        else:
+            if not isinstance(node, dict):
+                return False
+            if step not in node or not isinstance(node[step], (dict, list)):
+                if value is ABSENT:
+                    node.pop(step, None)
+                    return True
+                node[step] = [] if isinstance(path[position + 1], int) else {}
+            node = node[step]
+    last = path[-1]
+    if isinstance(last, int):
+        if not isinstance(node, list):
+            return value is ABSENT
+        if value is ABSENT:
+            del node[last:]
+            return True
+        while len(node) <= last:
+            node.append({})
+        node[last] = copy.deepcopy(value)
+        return True
+    if not isinstance(node, dict):
+        return value is ABSENT
+    if value is ABSENT:
+        node.pop(last, None)
+    else:
+        node[last] = copy.deepcopy(value)
+    return True
+
+
+def _describe(env: dict) -> str:
+    parts = []
+    for key, (value_class, _) in env.items():
+        if key[0] == "wildcard":
+            continue
+        name = ".".join(f"[{s}]" if isinstance(s, int) else str(s) for s in key).replace(".[", "[")
+        parts.append(f"{name} {value_class.label}")
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- public entry
+
+
+def coverage(
+    pattern: str | ast.Pattern, event_name: str, *, budget: int = DEFAULT_BUDGET
+) -> Coverage:
+    """CAUGHT, MISSED (with a counterexample record) or UNKNOWN (with the reason).
+
+    Answers are cached by (pattern text, event, budget): a pattern standing on many metric
+    filters is proved once.
+    """
+    parsed = parse(pattern)
+    answer = _cached_coverage(parsed.text, event_name, budget)
+    if answer.counterexample is None:
+        return answer
+    return replace(answer, counterexample=copy.deepcopy(answer.counterexample))
+
+
+@lru_cache(maxsize=16384)
+def _cached_coverage(text: str, event_name: str, budget: int) -> Coverage:
+    parsed = parse(text)
+    if isinstance(parsed, ast.TermPattern):
+        return _term_coverage(parsed, event_name)
+    if isinstance(parsed, ast.DelimitedPattern):
+        return Coverage(
+            Verdict.UNKNOWN,
+            "space-delimited patterns split a log line on spaces; AWS does not document how "
+            "they read CloudTrail's JSON records",
+            event_name=event_name,
+        )
+    search = _Search(parsed, event_name, budget)
+    search.run()
+    if search.counterexample is not None:
+        described = _describe(search.counterexample_env)
+        reason = (
+            f"{_article(event_name)} {event_name} record with {described} does not match"
+            if described
+            else f"the pattern can never match a {event_name} record"
+        )
+        return Coverage(Verdict.MISSED, reason, search.counterexample, event_name)
+    if search.exhausted:
+        why = search.unknown or f"the proof needs more than {budget} cases"
+        return Coverage(Verdict.UNKNOWN, f"undecided: {why}", event_name=event_name)
+    if search.unknown:
+        return Coverage(
+            Verdict.UNKNOWN,
+            f"whether every {event_name} record matches depends on {search.unknown}, "
+            "which AWS does not document",
+            event_name=event_name,
+        )
+    if search.unrealized:
+        return Coverage(
+            Verdict.UNKNOWN,
+            f"{_article(event_name)} {event_name} record with {search.unrealized} might not match, "
+            "but no such record could be built to prove it",
+            event_name=event_name,
+        )
+    return Coverage(Verdict.CAUGHT, f"every {event_name} record matches", event_name=event_name)
+
+
+# --------------------------------------------------------------------------- text terms
+
+
+def _surely_contained(event_name: str) -> list[str]:
+    """Strings every record's text of the event contains, whatever its formatting."""
+    fixed = certain_fields(event_name)
+    texts = list(fixed.keys())
+    for value in fixed.values():
+        if isinstance(value, bool):
+            texts.append("true" if value else "false")
+        elif isinstance(value, str):
+            texts.append(value)
+    return texts
+
+
+def _term_coverage(pattern: ast.TermPattern, event_name: str) -> Coverage:
+    terms = pattern.effective_terms
+    base = {**TYPICAL_FIELDS, **certain_fields(event_name)}
+    if not terms:
+        return Coverage(
+            Verdict.CAUGHT, "an empty pattern matches every event", event_name=event_name
+        )
+    surely = _surely_contained(event_name)
+
+    def contained(term: ast.Term) -> bool:
+        if term.is_regex:
+            return any(compiled(term.text).search(text) for text in surely)
+        return any(term.text in text for text in surely)
+
+    excluded = [t for t in terms if t.kind is ast.TermKind.EXCLUDED]
+    if excluded:
+        term = excluded[0]
+        shown = _regex_sample(term.text) if term.is_regex else term.text
+        record = dict(base)
+        if shown is not None:
+            record["userAgent"] = f"agent {shown}"
+        if shown is not None and not evaluate(pattern, record).value:
+            return Coverage(
+                Verdict.MISSED,
+                f"{_article(event_name)} {event_name} record whose userAgent contains {shown!r} "
+                f"is excluded by -{term.text}",
+                record,
+                event_name,
+            )
+        return Coverage(
+            Verdict.UNKNOWN,
+            f"the exclusion -{term.text} can drop {event_name} records",
+            event_name=event_name,
+        )
+    optional = all(t.kind is ast.TermKind.OPTIONAL for t in terms)
+    decided = any(contained(t) for t in terms) if optional else all(contained(t) for t in terms)
+    if decided:
+        return Coverage(
+            Verdict.CAUGHT,
+            f"every {event_name} record contains the text the pattern asks for",
+            event_name=event_name,
+        )
+    for record in ({**certain_fields(event_name)}, base):
+        if not evaluate(pattern, record).value:
+            missing = [t.text for t in terms if not contained(t)]
+            return Coverage(
+                Verdict.MISSED,
+                f"{_article(event_name)} {event_name} record need not contain "
+                f"{' or '.join(map(repr, missing))}",
+                record,
+                event_name,
+            )
+    return Coverage(
+        Verdict.UNKNOWN,
+        f"whether every {event_name} record contains {pattern.text.strip()!r} depends on how "
+        "CloudTrail formats the record's text",
+        event_name=event_name,
+    )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"

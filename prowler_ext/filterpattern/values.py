@@ -1,0 +1,209 @@
+"""What one condition says about one JSON value: the semantics both interpreters share.
+
+`compare()` answers with an `Outcome`: the answer under the documented (or most likely)
+semantics, and, when AWS documents nothing that settles it, a `doubt` naming the construct.
+Concrete matching uses the answer; the coverage proof treats a doubtful answer as UNKNOWN,
+so an undocumented behaviour can never turn into CAUGHT or MISSED.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from . import ast
+
+
+class _Absent:
+    """A field the record does not have."""
+
+    _instance: _Absent | None = None
+
+    def __new__(cls) -> _Absent:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    value: bool
+    doubt: str | None = None
+
+
+TRUE = Outcome(True)
+FALSE = Outcome(False)
+
+_NUMERIC_TEXT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@lru_cache(maxsize=1024)
+def compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
+
+
+def _string_equals(value: ast.Value, candidate: str) -> Outcome:
+    """`=` of a string value (with its wildcards) against a JSON string."""
+    inner = value.inner_text
+    if value.leading_star and value.trailing_star:
+        wild = inner in candidate
+    elif value.leading_star:
+        wild = candidate.endswith(inner)
+    elif value.trailing_star:
+        wild = candidate.startswith(inner)
+    else:
+        wild = candidate == inner
+    if value.middle_star:
+        # AWS documented (2021) a `*` inside a value as a literal; current behaviour unconfirmed.
+        parts = [re.escape(p) for p in inner.split("*")]
+        body = ".*".join(parts)
+        if value.leading_star:
+            body = ".*" + body
+        if value.trailing_star:
+            body = body + ".*"
+        as_wildcard = re.fullmatch(body, candidate, re.DOTALL) is not None
+        if as_wildcard != wild:
+            return Outcome(wild, f"'*' inside the value {value.raw}")
+    if value.has_escape:
+        return Outcome(wild, f"the escape inside {value.raw}")
+    return Outcome(wild)
+
+
+def equals(value: ast.Value, field: Any) -> Outcome:
+    """`selector = value` for the field's JSON value (ABSENT when missing)."""
+    if field is ABSENT or isinstance(field, (dict, list)):
+        return FALSE  # documented: a missing field or an object/array never matches `=`
+    kind = value.kind
+    if kind is ast.ValueKind.PRESENT:
+        if isinstance(field, str) or _is_number(field):
+            return TRUE
+        return Outcome(field is not None, f"'= *' against a {_json_type(field)}")
+    if kind is ast.ValueKind.REGEX:
+        if isinstance(field, str):
+            return Outcome(compiled(value.text).search(field) is not None)
+        text = _json_text(field)
+        return Outcome(
+            compiled(value.text).search(text) is not None, f"a regex against a {_json_type(field)}"
+        )
+    if kind is ast.ValueKind.NUMBER:
+        if _is_number(field):
+            return Outcome(float(field) == value.number)
+        if isinstance(field, str):
+            if field == value.text or (_NUMERIC_TEXT.match(field) and float(field) == value.number):
+                return Outcome(field == value.text, f"the number {value.raw} against a string")
+            return FALSE
+        if field is None or isinstance(field, bool):
+            return FALSE
+    # a string value
+    if isinstance(field, str):
+        return _string_equals(value, field)
+    if _is_number(field):
+        if _NUMERIC_TEXT.match(value.text) and float(value.text) == float(field):
+            return Outcome(True, f"the string {value.raw} against a number")
+        return FALSE
+    if isinstance(field, bool):
+        literal = "true" if field else "false"
+        if value.text.lower() == literal or _string_equals(value, literal).value:
+            return Outcome(value.text == literal, f"'= {value.raw}' against a JSON boolean")
+        return FALSE
+    if field is None:
+        if value.text.lower() == "null" or _string_equals(value, "null").value:
+            return Outcome(value.text == "null", f"'= {value.raw}' against a JSON null")
+        return FALSE
+    return FALSE
+
+
+def compare(condition: ast.Comparison, field: Any) -> Outcome:
+    """`selector op value` for the field's JSON value."""
+    op = condition.op
+    value = condition.value
+    if op == "=":
+        return equals(value, field)
+    if op == "!=":
+        if field is ABSENT or isinstance(field, (dict, list)):
+            return FALSE  # documented: `!=` is false for a missing field or an object/array
+        result = equals(value, field)
+        doubt = result.doubt
+        if field is None and doubt is None:
+            doubt = f"'!= {value.raw}' against a JSON null"
+        return Outcome(not result.value, doubt)
+    return _order(condition, field)
+
+
+def _order(condition: ast.Comparison, field: Any) -> Outcome:
+    value = condition.value
+    if field is ABSENT or field is None or isinstance(field, (dict, list, bool)):
+        return FALSE
+    if value.kind is not ast.ValueKind.NUMBER or value.number is None:
+        return Outcome(False, f"'{condition.op} {value.raw}' with a value that is not a number")
+    if _is_number(field):
+        return Outcome(_ORDER[condition.op](float(field), value.number))
+    if isinstance(field, str) and _NUMERIC_TEXT.match(field):
+        return Outcome(
+            _ORDER[condition.op](float(field), value.number),
+            f"'{condition.op} {value.raw}' against a string",
+        )
+    return FALSE
+
+
+_ORDER = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def test(condition: ast.Test, field: Any) -> Outcome:
+    """`IS NULL`, `IS TRUE`, `IS FALSE`, `NOT EXISTS`."""
+    kind = condition.kind
+    if kind is ast.TestKind.NOT_EXISTS:
+        return Outcome(field is ABSENT)
+    if kind is ast.TestKind.IS_NULL:
+        return Outcome(field is None)
+    expected = kind is ast.TestKind.IS_TRUE
+    if isinstance(field, bool):
+        return Outcome(field is expected)
+    if isinstance(field, str) and field == ("true" if expected else "false"):
+        return Outcome(False, f"'{kind.value}' against the string {field!r}")
+    return FALSE
+
+
+def evaluate(condition: ast.Condition, field: Any) -> Outcome:
+    if isinstance(condition, ast.Comparison):
+        return compare(condition, field)
+    return test(condition, field)
+
+
+def _json_type(field: Any) -> str:
+    if field is None:
+        return "JSON null"
+    if isinstance(field, bool):
+        return "JSON boolean"
+    if _is_number(field):
+        return "number"
+    if isinstance(field, (dict, list)):
+        return "JSON object or array"
+    return "string"
+
+
+def _json_text(field: Any) -> str:
+    if field is None:
+        return "null"
+    if isinstance(field, bool):
+        return "true" if field else "false"
+    if isinstance(field, float) and field.is_integer():
+        return str(int(field))
+    return str(field)
