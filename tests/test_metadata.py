@@ -1,0 +1,214 @@
+"""The plug-in's metadata, read by Prowler's own models and loaders (no network, no AWS).
+
+Covers the check metadata JSON beside the check and the CIS framework JSONs in ``metadata/``
+(installed as ``prowler_ext.compliance`` under the ``prowler.compliance`` entry point ``aws``).
+Every assertion goes through the function Prowler itself uses, so a file Prowler would reject,
+skip or map differently fails here.
+"""
+
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import prowler
+import pytest
+from prowler.config.config import _get_ep_compliance_dirs, get_available_compliance_frameworks
+from prowler.lib.check.compliance import update_checks_metadata_with_compliance
+from prowler.lib.check.compliance_models import Compliance, load_compliance_framework
+from prowler.lib.check.models import CheckMetadata, load_check_metadata
+from prowler.lib.outputs.compliance.compliance_check import get_check_compliance
+
+CHECK_ID = "cloudwatch_changes_to_network_gateways_alarm"
+BUILTIN_CHECK_ID = "cloudwatch_changes_to_network_gateways_alarm_configured"
+
+REPO = Path(__file__).resolve().parents[1]
+CHECK_METADATA_FILE = REPO / "checks" / CHECK_ID / f"{CHECK_ID}.metadata.json"
+FRAMEWORKS_DIR = REPO / "metadata"
+PROWLER_COMPLIANCE = Path(prowler.__file__).resolve().parent / "compliance"
+
+# CIS AWS Foundations version (as in the built-in file name) -> requirement Id of the control.
+REQUIREMENT_IDS = {
+    "1.4": "4.12",
+    "1.5": "4.12",
+    "2.0": "4.12",
+    "3.0": "4.12",
+    "4.0": "4.12",
+    "5.0": "4.12",
+    "6.0": "5.12",
+    "7.0": "5.12",
+}
+VERSIONS = sorted(REQUIREMENT_IDS)
+
+
+def framework_name(version: str) -> str:
+    """The name users pass to ``--compliance`` (Prowler strips ``.json`` from the file name)."""
+    return f"cis_{version}_aws_semantic"
+
+
+def builtin_framework(version: str) -> Compliance:
+    return load_compliance_framework(str(PROWLER_COMPLIANCE / "aws" / f"cis_{version}_aws.json"))
+
+
+def builtin_framework_names() -> set[str]:
+    """Every framework name Prowler ships: per-provider folders and top-level universal JSONs."""
+    return {
+        path.name.removesuffix(".json")
+        for path in [*PROWLER_COMPLIANCE.glob("*/*.json"), *PROWLER_COMPLIANCE.glob("*.json")]
+    }
+
+
+@pytest.fixture(scope="module")
+def aws_bulk_frameworks() -> dict:
+    """What the CLI loads for ``prowler aws`` (``Compliance.get_bulk``), built-ins and ours."""
+    return Compliance.get_bulk("aws")
+
+
+# --- check metadata -------------------------------------------------------------------------
+
+
+def test_check_metadata_is_valid_for_prowler():
+    metadata = load_check_metadata(str(CHECK_METADATA_FILE))
+
+    assert metadata.Provider == "aws"
+    assert metadata.CheckID == CHECK_ID
+    assert metadata.ServiceName == "cloudwatch"
+    assert metadata.Severity.value == "medium"
+    assert metadata.ResourceType == "AwsCloudWatchAlarm"
+    assert (
+        "Software and Configuration Checks/Industry and Regulatory Standards/"
+        "CIS AWS Foundations Benchmark" in metadata.CheckType
+    )
+
+
+def test_check_metadata_names_all_six_events_and_the_remediation_chain():
+    metadata = CheckMetadata.parse_file(CHECK_METADATA_FILE)
+    events = [
+        "CreateCustomerGateway",
+        "DeleteCustomerGateway",
+        "AttachInternetGateway",
+        "CreateInternetGateway",
+        "DeleteInternetGateway",
+        "DetachInternetGateway",
+    ]
+    code = metadata.Remediation.Code
+    for event in events:
+        assert event in metadata.Description
+        assert event in code.CLI and event in code.NativeIaC and event in code.Terraform
+    for command in ("put-metric-filter", "create-topic", "subscribe", "--alarm-actions"):
+        assert command in code.CLI
+    for resource in ("AWS::Logs::MetricFilter", "AWS::SNS::Topic", "AWS::CloudWatch::Alarm"):
+        assert resource in code.NativeIaC
+    for resource in (
+        "aws_cloudwatch_log_metric_filter",
+        "aws_sns_topic_subscription",
+        "aws_cloudwatch_metric_alarm",
+        "alarm_actions",
+    ):
+        assert resource in code.Terraform
+    assert (
+        "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
+        "cloudwatch-alarms-for-cloudtrail.html" in metadata.AdditionalURLs
+    )
+
+
+# --- framework files ------------------------------------------------------------------------
+
+
+def test_there_is_a_framework_file_for_each_cis_version():
+    found = {path.name for path in FRAMEWORKS_DIR.glob("*.json")}
+    assert {f"{framework_name(v)}.json" for v in VERSIONS} <= found
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_framework_file_loads_and_maps_the_control_to_our_check(version):
+    path = FRAMEWORKS_DIR / f"{framework_name(version)}.json"
+    framework = Compliance.parse_file(path)
+    builtin = builtin_framework(version)
+
+    assert framework.Framework == "CIS" == builtin.Framework
+    assert framework.Provider == "AWS" == builtin.Provider
+    # Equal Framework and Version make a finding carry the same "CIS-<Version>" key.
+    assert framework.Version == builtin.Version
+
+    [requirement] = framework.Requirements
+    assert requirement.Id == REQUIREMENT_IDS[version]
+    assert requirement.Checks == [CHECK_ID]
+
+    [builtin_requirement] = [r for r in builtin.Requirements if BUILTIN_CHECK_ID in r.Checks]
+    assert requirement.Id == builtin_requirement.Id
+    assert requirement.Description == builtin_requirement.Description
+    assert requirement.Attributes == builtin_requirement.Attributes
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_framework_file_name_does_not_collide_with_a_builtin(version):
+    # A same-named plug-in file is skipped by Prowler without a word.
+    assert framework_name(version) not in builtin_framework_names()
+
+
+# --- Prowler's discovery and loading --------------------------------------------------------
+
+
+def test_entry_point_discovery_finds_our_framework_folder():
+    aws_dirs = _get_ep_compliance_dirs().get("aws", [])
+    ours = {path.name: path.read_bytes() for path in FRAMEWORKS_DIR.glob("cis_*_semantic.json")}
+
+    def serves_our_files(directory: str) -> bool:
+        # Editable install: our folder itself; wheel install: an identical copy of it.
+        return all(
+            os.path.isfile(os.path.join(directory, name))
+            and Path(directory, name).read_bytes() == content
+            for name, content in ours.items()
+        )
+
+    assert ours
+    assert any(serves_our_files(directory) for directory in aws_dirs), aws_dirs
+
+
+def test_cli_choices_include_our_frameworks_for_aws():
+    available = get_available_compliance_frameworks("aws")
+    for version in VERSIONS:
+        assert framework_name(version) in available
+        assert f"cis_{version}_aws" in available
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_bulk_loader_includes_our_framework(aws_bulk_frameworks, version):
+    name = framework_name(version)
+    assert name in Compliance.list(aws_bulk_frameworks, provider="aws")
+    assert Compliance.list_requirements(aws_bulk_frameworks, name) == [REQUIREMENT_IDS[version]]
+    requirement = Compliance.get_requirement(aws_bulk_frameworks, name, REQUIREMENT_IDS[version])
+    assert requirement.Checks == [CHECK_ID]
+    # The built-in framework is still there, untouched, next to ours.
+    assert BUILTIN_CHECK_ID in {
+        check
+        for requirement in aws_bulk_frameworks[f"cis_{version}_aws"].Requirements
+        for check in requirement.Checks
+    }
+
+
+def test_findings_of_our_check_carry_the_cis_requirement_ids(aws_bulk_frameworks):
+    bulk_checks_metadata = {CHECK_ID: load_check_metadata(str(CHECK_METADATA_FILE))}
+    bulk_checks_metadata = update_checks_metadata_with_compliance(
+        aws_bulk_frameworks, bulk_checks_metadata
+    )
+    finding = SimpleNamespace(check_metadata=bulk_checks_metadata[CHECK_ID])
+
+    compliance = get_check_compliance(finding, "aws", bulk_checks_metadata)
+
+    assert compliance["CIS-3.0"] == ["4.12"]
+    for version, requirement_id in REQUIREMENT_IDS.items():
+        key = f"CIS-{builtin_framework(version).Version}"
+        assert compliance[key] == [requirement_id], key
+    assert "CIS-4.0.1" in compliance  # the built-in 4.0 framework's Version is "4.0.1"
+
+
+def test_framework_files_are_plain_json_with_the_legacy_schema():
+    # Prowler's legacy loader (used for --compliance) reads these; the universal schema
+    # (lower-case "requirements"/"attributes_metadata") would be skipped by it.
+    paths = sorted(FRAMEWORKS_DIR.glob("cis_*_semantic.json"))
+    assert len(paths) == len(VERSIONS)
+    for path in paths:
+        data = json.loads(path.read_text())
+        assert "Requirements" in data and "requirements" not in data, path.name
