@@ -1,0 +1,495 @@
+"""The path search: for each event, is there a path from CloudTrail to a person?
+
+    trail → log group → metric filter → metric datapoint → alarm → SNS topic → confirmed subscriber
+
+The search walks the links in that order for every event, sharing what it reads between
+events (each log group's filters, each filter's details, each metric's alarms and each topic
+are read once). Only candidates are followed: a filter is read in detail only when its
+pattern catches the event, an alarm only when it watches a candidate metric, a topic only
+when a candidate alarm notifies it. For an event without a path, the failure furthest along
+the chain is kept (it is the best lead for a responder), with everything that could not be
+seen on the way (gaps).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..filterpattern import PatternError, Verdict, certain_fields, coverage
+from . import alarm as alarm_links
+from . import trail as trail_links
+from .evidence import (
+    AlarmEvidence,
+    EvidenceSource,
+    FilterSummary,
+    Gap,
+    Link,
+    LogGroupRef,
+    MetricFilterEvidence,
+    MetricKey,
+    MetricTransformation,
+    TopicEvidence,
+    TrailEvidence,
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A link of the chain as a finding names it."""
+
+    link: int
+    name: str
+    arn: str
+    region: str
+
+    def as_dict(self) -> dict:
+        return {
+            "link": Link.NAMES[self.link],
+            "name": self.name,
+            "arn": self.arn,
+            "region": self.region,
+        }
+
+
+@dataclass(frozen=True)
+class Failure:
+    link: int
+    sentence: str  # the same for every event it stops, so events can share it
+    resource: Resource | None
+    detail: str = ""  # what it means for this event, e.g. a counterexample
+
+
+@dataclass
+class EventResult:
+    event: str
+    path: tuple[Resource, ...] = ()
+    failure: Failure | None = None
+    gaps: list[Gap] = field(default_factory=list)
+    confirmed_subscriptions: int = 0
+
+    @property
+    def caught(self) -> bool:
+        return bool(self.path)
+
+    def fail(self, failure: Failure) -> None:
+        if self.failure is None or failure.link > self.failure.link:
+            self.failure = failure
+
+
+@dataclass
+class SearchResult:
+    events: list[EventResult]
+    trails: list[TrailEvidence]
+    trail_gaps: list[Gap]
+    account: str
+    partition: str
+
+
+_DIMENSION_VALUE = re.compile(r"\$\.(?P<path>[A-Za-z0-9_.\-]+)\Z")
+
+
+class PathSearch:
+    """One search over one account's evidence, for the events of one control."""
+
+    def __init__(
+        self, source: EvidenceSource, events: tuple[str, ...], subject: str = "network gateway"
+    ) -> None:
+        self.source = source
+        self.events = events
+        self.subject = subject
+        self._filters: dict[LogGroupRef, list[FilterSummary] | Gap] = {}
+        self._details: dict[FilterSummary, MetricFilterEvidence | Gap] = {}
+        self._alarms: dict[MetricKey, list[AlarmEvidence] | Gap] = {}
+        self._math_alarms: dict[str, list[AlarmEvidence] | Gap] = {}
+        self._topics: dict[str, TopicEvidence | Gap] = {}
+        self._exists: dict[LogGroupRef, bool | None] = {}
+
+    # ------------------------------------------------------------------ cached reads
+    def _filters_on(self, ref: LogGroupRef) -> list[FilterSummary] | Gap:
+        if ref not in self._filters:
+            self._filters[ref] = self.source.filters_on(ref)
+        return self._filters[ref]
+
+    def _filter_details(self, summary: FilterSummary) -> MetricFilterEvidence | Gap:
+        if summary not in self._details:
+            self._details[summary] = self.source.filter_details(summary)
+        return self._details[summary]
+
+    def _alarms_on(self, key: MetricKey) -> list[AlarmEvidence] | Gap:
+        if key not in self._alarms:
+            self._alarms[key] = self.source.alarms_on(key)
+        return self._alarms[key]
+
+    def _math_alarms_in(self, region: str) -> list[AlarmEvidence] | Gap:
+        if region not in self._math_alarms:
+            self._math_alarms[region] = self.source.math_alarms(region)
+        return self._math_alarms[region]
+
+    def _topic(self, arn: str) -> TopicEvidence | Gap:
+        if arn not in self._topics:
+            self._topics[arn] = self.source.topic(arn)
+        return self._topics[arn]
+
+    def _log_group_exists(self, ref: LogGroupRef) -> bool | None:
+        if ref not in self._exists:
+            self._exists[ref] = self.source.log_group_exists(ref)
+        return self._exists[ref]
+
+    # ------------------------------------------------------------------ the search
+    def run(self) -> SearchResult:
+        trails, trail_gaps = self.source.trails()
+        qualifying, trail_failure, trail_gaps_found = self._qualifying_trails(trails)
+        results = []
+        for event in self.events:
+            result = EventResult(event)
+            result.gaps.extend(trail_gaps_found)
+            if trail_failure is not None:
+                result.fail(trail_failure)
+            for trail in qualifying:
+                if self._walk_trail(trail, result):
+                    break
+            results.append(result)
+        return SearchResult(results, trails, trail_gaps, self.source.account, self.source.partition)
+
+    def _qualifying_trails(
+        self, trails: list[TrailEvidence]
+    ) -> tuple[list[TrailEvidence], Failure | None, list[Gap]]:
+        qualifying: list[TrailEvidence] = []
+        problems: list[str] = []
+        gaps: list[Gap] = []
+        first_trail: TrailEvidence | None = None
+        for trail in trails:
+            if trail.account and trail.account != self.source.account:
+                if trail.is_multi_region and trail.log_group_arn:
+                    gaps.append(
+                        Gap(
+                            f"trail {trail.name} is an organization trail of account "
+                            f"{trail.account}; its log group, filters and alarms live there",
+                            None,
+                            trail.home_region,
+                        )
+                    )
+                continue
+            trail_problems, trail_gaps = trail_links.assess(trail)
+            if trail_problems:
+                problems.append(trail_problems[0])
+                first_trail = first_trail or trail
+            elif trail_gaps:
+                gaps.extend(trail_gaps)
+            else:
+                qualifying.append(trail)
+        failure = None
+        if not qualifying:
+            if problems:
+                sentence = "no trail qualifies (" + "; ".join(problems) + ")"
+            else:
+                sentence = "no CloudTrail trail exists"
+            resource = None
+            if first_trail is not None and len(problems) == 1:
+                resource = Resource(
+                    Link.TRAIL, first_trail.name, first_trail.arn, first_trail.home_region
+                )
+            failure = Failure(Link.TRAIL, sentence, resource)
+        return qualifying, failure, gaps
+
+    def _walk_trail(self, trail: TrailEvidence, result: EventResult) -> bool:
+        ref = LogGroupRef.from_arn(trail.log_group_arn)
+        if ref is None:  # assessed before; kept for type narrowing
+            return False
+        trail_resource = Resource(Link.TRAIL, trail.name, trail.arn, trail.home_region)
+        group_resource = Resource(
+            Link.LOG_GROUP,
+            ref.name,
+            f"arn:{ref.partition}:logs:{ref.region}:{ref.account}:log-group:{ref.name}",
+            ref.region,
+        )
+        if ref.account != self.source.account:
+            result.gaps.append(
+                Gap(
+                    f"trail {trail.name} delivers to log group {ref.name} in account {ref.account}",
+                    None,
+                    ref.region,
+                )
+            )
+            return False
+        summaries = self._filters_on(ref)
+        if isinstance(summaries, Gap):
+            result.gaps.append(summaries)
+            return False
+        if not summaries:
+            exists = self._log_group_exists(ref)
+            if exists is False:
+                sentence = f"trail {trail.name} delivers to log group {ref}, which does not exist"
+            else:
+                sentence = f"log group {ref} of trail {trail.name} has no metric filters"
+            result.fail(Failure(Link.LOG_GROUP, sentence, group_resource))
+            return False
+        catching = self._catching_filters(ref, summaries, result)
+        for summary in catching:
+            details = self._filter_details(summary)
+            if isinstance(details, Gap):
+                result.gaps.append(details)
+                continue
+            filter_resource = Resource(
+                Link.METRIC_FILTER,
+                details.name,
+                f"arn:{ref.partition}:logs:{ref.region}:{ref.account}:metric-filter/{details.name}",
+                details.region,
+            )
+            prefix = (trail_resource, group_resource, filter_resource)
+            for transformation in details.transformations:
+                if self._walk_metric(details, transformation, prefix, result):
+                    return True
+        return False
+
+    def _catching_filters(
+        self, ref: LogGroupRef, summaries: list[FilterSummary], result: EventResult
+    ) -> list[FilterSummary]:
+        catching: list[FilterSummary] = []
+        best: tuple[int, FilterSummary, str] | None = None
+        for summary in summaries:
+            try:
+                answer = coverage(summary.pattern, result.event)
+            except PatternError as error:
+                result.gaps.append(
+                    Gap(
+                        f"metric filter {summary.name} on log group {ref} has a pattern the "
+                        f"engine cannot read ({error.message} at character {error.position})",
+                        None,
+                        ref.region,
+                    )
+                )
+                continue
+            if answer.verdict is Verdict.CAUGHT:
+                catching.append(summary)
+            elif answer.verdict is Verdict.UNKNOWN:
+                result.gaps.append(
+                    Gap(
+                        f"metric filter {summary.name} on log group {ref}: {answer.reason}",
+                        None,
+                        ref.region,
+                    )
+                )
+            else:
+                covered = self._events_covered(summary.pattern)
+                if best is None or covered > best[0]:
+                    best = (covered, summary, answer.reason)
+        if not catching and best is not None:
+            covered, summary, reason = best
+            if covered:
+                sentence = (
+                    f"metric filter {summary.name} on log group {ref} covers {covered} of "
+                    f"{len(self.events)} events"
+                )
+            elif len(summaries) == 1:
+                sentence = (
+                    f"metric filter {summary.name} on log group {ref} catches no "
+                    f"{self.subject} event"
+                )
+            else:
+                sentence = (
+                    f"none of the {len(summaries)} metric filters on log group {ref} catches "
+                    f"{self.subject} events"
+                )
+            result.fail(
+                Failure(
+                    Link.METRIC_FILTER,
+                    sentence,
+                    Resource(
+                        Link.METRIC_FILTER,
+                        summary.name,
+                        f"arn:{ref.partition}:logs:{ref.region}:{ref.account}:metric-filter/{summary.name}",
+                        ref.region,
+                    ),
+                    detail=f"{summary.name}: {reason}",
+                )
+            )
+        return catching
+
+    def _events_covered(self, pattern: str) -> int:
+        count = 0
+        for event in self.events:
+            try:
+                count += coverage(pattern, event).verdict is Verdict.CAUGHT
+            except PatternError:
+                return 0
+        return count
+
+    def _walk_metric(
+        self,
+        details: MetricFilterEvidence,
+        transformation: MetricTransformation,
+        prefix: tuple[Resource, ...],
+        result: EventResult,
+    ) -> bool:
+        filter_resource = prefix[-1]
+        value = _datapoint_value(transformation.value)
+        if value is None:
+            result.gaps.append(
+                Gap(
+                    f"metric filter {details.name} publishes the value {transformation.value!r}, "
+                    "taken from the record, which the check cannot know",
+                    None,
+                    details.region,
+                )
+            )
+            return False
+        if value <= 0:
+            result.fail(
+                Failure(
+                    Link.METRIC,
+                    f"metric filter {details.name} publishes {transformation.value!r}, "
+                    "a value that never raises an alarm",
+                    filter_resource,
+                )
+            )
+            return False
+        dimensions = self._dimensions_for(transformation, result.event)
+        if isinstance(dimensions, str):
+            result.fail(
+                Failure(
+                    Link.METRIC,
+                    f"metric filter {details.name} publishes dimension {dimensions} taken from a "
+                    f"field a {result.event} record need not share, so no alarm sees every event",
+                    filter_resource,
+                )
+            )
+            return False
+        key = MetricKey(
+            details.region, transformation.namespace, transformation.metric_name, dimensions
+        )
+        alarms = self._alarms_on(key)
+        if isinstance(alarms, Gap):
+            result.gaps.append(alarms)
+            return False
+        if self._walk_alarms(alarms, key, value, transformation, prefix, result):
+            return True
+        math_alarms = self._math_alarms_in(details.region)
+        if isinstance(math_alarms, Gap):
+            result.gaps.append(math_alarms)
+            return False
+        if self._walk_alarms(math_alarms, key, value, transformation, prefix, result):
+            return True
+        if not alarms:
+            result.fail(
+                Failure(
+                    Link.ALARM,
+                    f"no alarm watches metric {key} of metric filter {details.name} "
+                    f"in {details.region}",
+                    filter_resource,
+                )
+            )
+        return False
+
+    def _dimensions_for(
+        self, transformation: MetricTransformation, event: str
+    ) -> tuple[tuple[str, str], ...] | str:
+        """The datapoint's dimensions for this event, or the dimension no alarm can pin down."""
+        known = certain_fields(event)
+        resolved = []
+        for name, source in transformation.dimensions:
+            match = _DIMENSION_VALUE.match(source)
+            if (
+                match
+                and "." not in match.group("path")
+                and isinstance(known.get(match.group("path")), str)
+            ):
+                resolved.append((name, known[match.group("path")]))
+            else:
+                return f"{name}={source}"
+        return tuple(sorted(resolved))
+
+    def _walk_alarms(
+        self,
+        alarms: list[AlarmEvidence],
+        key: MetricKey,
+        value: float,
+        transformation: MetricTransformation,
+        prefix: tuple[Resource, ...],
+        result: EventResult,
+    ) -> bool:
+        for alarm in alarms:
+            if not alarm_links.concerns(alarm, key):
+                continue
+            alarm_resource = Resource(Link.ALARM, alarm.name, alarm.arn, alarm.region)
+            statistic, problem = alarm_links.watched_statistic(alarm, key)
+            problem = problem or alarm_links.unit_matches(alarm, transformation.unit)
+            problem = problem or alarm_links.fires_on_one_event(alarm, statistic, value)
+            if self._record(problem, Link.ALARM, alarm_resource, result):
+                continue
+            topics, problem = alarm_links.sns_topics(alarm)
+            if self._record(problem, Link.ALARM_ACTIONS, alarm_resource, result):
+                continue
+            for topic_arn in topics:
+                if self._walk_topic(topic_arn, alarm, prefix + (alarm_resource,), result):
+                    return True
+        return False
+
+    def _walk_topic(
+        self,
+        topic_arn: str,
+        alarm: AlarmEvidence,
+        prefix: tuple[Resource, ...],
+        result: EventResult,
+    ) -> bool:
+        topic_arn_parts = topic_arn.split(":")
+        topic_name = topic_arn_parts[-1]
+        topic_region = topic_arn_parts[3] if len(topic_arn_parts) > 3 else ""
+        topic_resource = Resource(Link.TOPIC, topic_name, topic_arn, topic_region)
+        account = topic_arn_parts[4] if len(topic_arn_parts) > 4 else ""
+        if account != self.source.account:
+            result.gaps.append(
+                Gap(
+                    f"alarm {alarm.name} notifies SNS topic {topic_arn} in account {account}, "
+                    "whose subscriptions the check cannot see",
+                    None,
+                    topic_region,
+                )
+            )
+            return False
+        topic = self._topic(topic_arn)
+        if isinstance(topic, Gap):
+            result.gaps.append(topic)
+            return False
+        if not topic.exists:
+            result.fail(
+                Failure(
+                    Link.TOPIC,
+                    f"alarm {alarm.name} notifies SNS topic {topic_name}, which does not exist",
+                    topic_resource,
+                )
+            )
+            return False
+        if topic.confirmed == 0:
+            pending = f" ({topic.pending} pending)" if topic.pending else ""
+            result.fail(
+                Failure(
+                    Link.SUBSCRIPTION,
+                    f"alarm {alarm.name} notifies SNS topic {topic_name}, which has no confirmed "
+                    f"subscription{pending}",
+                    topic_resource,
+                )
+            )
+            return False
+        result.path = prefix + (topic_resource,)
+        result.confirmed_subscriptions = topic.confirmed
+        return True
+
+    @staticmethod
+    def _record(problem, link: int, resource: Resource, result: EventResult) -> bool:
+        if problem is None:
+            return False
+        if isinstance(problem, Gap):
+            result.gaps.append(problem)
+        else:
+            result.fail(Failure(link, problem, resource))
+        return True
+
+
+def _datapoint_value(text: str) -> float | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if value == value else None  # NaN is unknown

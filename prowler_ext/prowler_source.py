@@ -1,0 +1,429 @@
+"""Evidence from Prowler's service clients, plus targeted calls for the candidates only.
+
+Prowler's inventories (trails, metric filters, alarms, topics) are indexed once by what the
+search looks them up by: (region, log group), (region, namespace, metric), topic ARN. What
+the inventories drop is read with targeted calls through the clients' `regional_clients`,
+and only for resources on a candidate path:
+
+* GetTrailStatus (IsLogging, LatestCloudWatchLogsDeliveryError) and, when Prowler holds no
+  selectors, GetEventSelectors: for multi-region trails that deliver to CloudWatch Logs;
+* DescribeMetricFilters on one log group (by filter name): for filters whose pattern catches
+  an event, to read the metric value, dimensions and unit;
+* DescribeAlarms by name, up to 100 at a time: for alarms on a candidate metric;
+* ListSubscriptionsByTopic: for a topic an alarm notifies, unless Prowler's inventory already
+  shows a confirmed subscription.
+
+When an inventory says it is incomplete, the search falls back to a targeted call for the
+candidate (the metric filters of one log group, the alarms of one metric), so a denial is
+located to its region. Every failure becomes a `Gap` naming the permission, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .chain.evidence import (
+    AlarmEvidence,
+    FilterSummary,
+    Gap,
+    LogGroupRef,
+    MetricFilterEvidence,
+    MetricKey,
+    MetricTransformation,
+    SourceStats,
+    TopicEvidence,
+    TrailEvidence,
+)
+
+DESCRIBE_ALARMS_BATCH = 100
+_DENIED = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "AuthorizationError",
+    "UnauthorizedOperation",
+    "UnrecognizedClientException",
+}
+
+
+class ProwlerEvidence:
+    """An `EvidenceSource` over Prowler's cloudtrail, logs, cloudwatch and sns clients."""
+
+    def __init__(
+        self, cloudtrail_client: Any, logs_client: Any, cloudwatch_client: Any, sns_client: Any
+    ):
+        self.cloudtrail = cloudtrail_client
+        self.logs = logs_client
+        self.cloudwatch = cloudwatch_client
+        self.sns = sns_client
+        self.account = str(getattr(cloudtrail_client, "audited_account", "") or "")
+        self.partition = str(getattr(cloudtrail_client, "audited_partition", "aws") or "aws")
+        self.stats = SourceStats()
+        self._filter_index, self._regions_without_group = self._index_filters()
+        self._alarm_index, self._math_alarm_index = self._index_alarms()
+        self._topic_index = {t.arn: t for t in (getattr(sns_client, "topics", None) or [])}
+        self._log_groups = {
+            (g.region, g.name)
+            for g in (getattr(logs_client, "all_log_groups", None) or {}).values()
+        }
+        self._details: dict[FilterSummary, MetricFilterEvidence] = {}
+
+    # ------------------------------------------------------------------ indexes
+    def _index_filters(self) -> tuple[dict, set]:
+        index: dict[tuple[str, str], list[FilterSummary]] = defaultdict(list)
+        unplaced: set[str] = set()
+        for metric_filter in getattr(self.logs, "metric_filters", None) or []:
+            group = getattr(metric_filter, "log_group", None)
+            if group is None:
+                unplaced.add(metric_filter.region)
+                continue
+            index[(metric_filter.region, group.name)].append(
+                FilterSummary(
+                    metric_filter.name,
+                    metric_filter.region,
+                    group.name,
+                    metric_filter.pattern or "",
+                )
+            )
+        return index, unplaced
+
+    def _index_alarms(self) -> tuple[dict, dict]:
+        by_metric: dict[tuple[str, str | None, str], list[str]] = defaultdict(list)
+        math: dict[str, list[str]] = defaultdict(list)
+        for alarm in getattr(self.cloudwatch, "metric_alarms", None) or []:
+            if alarm.metric:
+                by_metric[(alarm.region, alarm.name_space, alarm.metric)].append(alarm.name)
+            else:
+                math[alarm.region].append(alarm.name)
+        return by_metric, math
+
+    # ------------------------------------------------------------------ helpers
+    def _client(self, service: Any, region: str) -> Any | None:
+        return (getattr(service, "regional_clients", None) or {}).get(region)
+
+    def _not_audited(self, region: str, what: str) -> Gap:
+        return Gap(
+            f"{what} is in {region}, a region this scan does not audit (add -f {region})",
+            None,
+            region,
+        )
+
+    def _call_gap(self, error: Exception, operation: str, region: str, what: str) -> Gap:
+        if isinstance(error, ClientError):
+            code = error.response.get("Error", {}).get("Code", "Error")
+            verb = "was denied" if code in _DENIED else f"failed ({code})"
+        else:
+            verb = f"failed ({type(error).__name__})"
+        return Gap(f"{operation} {verb} in {region} for {what}", operation, region)
+
+    # ------------------------------------------------------------------ trails
+    def trails(self) -> tuple[list[TrailEvidence], list[Gap]]:
+        gaps: list[Gap] = []
+        if getattr(self.cloudtrail, "trails_unavailable", False):
+            gaps.append(
+                Gap(
+                    "CloudTrail trails could not be listed in every audited region",
+                    "cloudtrail:DescribeTrails",
+                )
+            )
+        found: list[TrailEvidence] = []
+        for trail in (getattr(self.cloudtrail, "trails", None) or {}).values():
+            if not getattr(trail, "name", None) or not getattr(trail, "arn", None):
+                continue  # Prowler's placeholder for a region without trails
+            found.append(self._trail(trail))
+        return found, gaps
+
+    def _trail(self, trail: Any) -> TrailEvidence:
+        home = trail.home_region or trail.region
+        base = dict(
+            name=trail.name,
+            arn=trail.arn,
+            home_region=home,
+            is_multi_region=bool(trail.is_multiregion),
+            log_group_arn=trail.log_group_arn,
+        )
+        candidate = (
+            bool(trail.is_multiregion)
+            and bool(trail.log_group_arn)
+            and (self.account in (trail.arn or "").split(":")[4:5])
+        )
+        if not candidate:
+            return TrailEvidence(is_logging=trail.is_logging, **base)
+        client = self._client(self.cloudtrail, home) or self._client(self.cloudtrail, trail.region)
+        if client is None:
+            return TrailEvidence(is_logging=None, selectors_read=False, **base)
+        gaps: list[Gap] = []
+        is_logging: bool | None = None
+        delivery_error = None
+        try:
+            self.stats.count("cloudtrail:GetTrailStatus")
+            status = client.get_trail_status(Name=trail.arn)
+            is_logging = bool(status.get("IsLogging"))
+            delivery_error = status.get("LatestCloudWatchLogsDeliveryError") or None
+        except (ClientError, BotoCoreError) as error:
+            gaps.append(
+                self._call_gap(error, "cloudtrail:GetTrailStatus", home, f"trail {trail.name}")
+            )
+        classic, advanced, selectors_read = self._selectors(trail, client, gaps, home)
+        return TrailEvidence(
+            is_logging=is_logging,
+            delivery_error=delivery_error,
+            classic_selectors=classic,
+            advanced_selectors=advanced,
+            selectors_read=selectors_read,
+            gaps=tuple(gaps),
+            **base,
+        )
+
+    def _selectors(self, trail: Any, client: Any, gaps: list[Gap], region: str):
+        known = getattr(trail, "data_events", None) or []
+        if known:
+            classic = tuple(s.event_selector for s in known if not s.is_advanced)
+            advanced = tuple(s.event_selector for s in known if s.is_advanced)
+            return classic, advanced, True
+        try:
+            self.stats.count("cloudtrail:GetEventSelectors")
+            response = client.get_event_selectors(TrailName=trail.arn)
+        except (ClientError, BotoCoreError) as error:
+            gaps.append(
+                self._call_gap(error, "cloudtrail:GetEventSelectors", region, f"trail {trail.name}")
+            )
+            return (), (), False
+        return (
+            tuple(response.get("EventSelectors") or ()),
+            tuple(response.get("AdvancedEventSelectors") or ()),
+            True,
+        )
+
+    # ------------------------------------------------------------------ log groups and filters
+    def log_group_exists(self, ref: LogGroupRef) -> bool | None:
+        if (
+            getattr(self.logs, "log_groups_unavailable", False)
+            or getattr(self.logs, "all_log_groups", None) is None
+        ):
+            return None
+        if ref.region not in (getattr(self.logs, "regional_clients", None) or {}):
+            return None
+        return (ref.region, ref.name) in self._log_groups
+
+    def filters_on(self, ref: LogGroupRef) -> list[FilterSummary] | Gap:
+        if self._client(self.logs, ref.region) is None:
+            return self._not_audited(ref.region, f"log group {ref.name}")
+        inventory_blind = (
+            getattr(self.logs, "metric_filters_unavailable", False)
+            or getattr(self.logs, "metric_filters", None) is None
+            or ref.region in self._regions_without_group
+        )
+        if not inventory_blind:
+            return list(self._filter_index.get((ref.region, ref.name), []))
+        listed = self._describe_filters(ref.region, ref.name, None)
+        if isinstance(listed, Gap):
+            return listed
+        summaries = []
+        for details in listed:
+            summary = FilterSummary(
+                details.name, details.region, details.log_group_name, details.pattern
+            )
+            self._details[summary] = details
+            summaries.append(summary)
+        return summaries
+
+    def filter_details(self, summary: FilterSummary) -> MetricFilterEvidence | Gap:
+        if summary in self._details:
+            return self._details[summary]
+        listed = self._describe_filters(summary.region, summary.log_group_name, summary.name)
+        if isinstance(listed, Gap):
+            return listed
+        for details in listed:
+            if details.name == summary.name:
+                self._details[summary] = details
+                return details
+        return Gap(
+            f"metric filter {summary.name} on log group {summary.log_group_name} "
+            "disappeared during the scan",
+            "logs:DescribeMetricFilters",
+            summary.region,
+        )
+
+    def _describe_filters(
+        self, region: str, group: str, name: str | None
+    ) -> list[MetricFilterEvidence] | Gap:
+        client = self._client(self.logs, region)
+        if client is None:
+            return self._not_audited(region, f"log group {group}")
+        arguments: dict[str, str] = {"logGroupName": group}
+        if name:
+            arguments["filterNamePrefix"] = name
+        found: list[MetricFilterEvidence] = []
+        try:
+            for page in client.get_paginator("describe_metric_filters").paginate(**arguments):
+                self.stats.count("logs:DescribeMetricFilters")
+                for raw in page.get("metricFilters") or []:
+                    evidence = _filter_evidence(raw, region, group)
+                    if evidence is not None:
+                        found.append(evidence)
+        except (ClientError, BotoCoreError) as error:
+            return self._call_gap(error, "logs:DescribeMetricFilters", region, f"log group {group}")
+        return found
+
+    # ------------------------------------------------------------------ alarms
+    def alarms_on(self, metric: MetricKey) -> list[AlarmEvidence] | Gap:
+        if self._client(self.cloudwatch, metric.region) is None:
+            return self._not_audited(metric.region, f"metric {metric}")
+        if getattr(self.cloudwatch, "metric_alarms_unavailable", False) or (
+            getattr(self.cloudwatch, "metric_alarms", None) is None
+        ):
+            return self._alarms_for_metric(metric)
+        names = self._alarm_index.get((metric.region, metric.namespace, metric.name), [])
+        return self._describe_alarms(metric.region, names)
+
+    def math_alarms(self, region: str) -> list[AlarmEvidence] | Gap:
+        if getattr(self.cloudwatch, "metric_alarms_unavailable", False) or (
+            getattr(self.cloudwatch, "metric_alarms", None) is None
+        ):
+            return Gap(
+                f"CloudWatch alarms could not be listed in every region, so metric-math alarms in "
+                f"{region} could not be checked",
+                "cloudwatch:DescribeAlarms",
+                region,
+            )
+        return self._describe_alarms(region, self._math_alarm_index.get(region, []))
+
+    def _describe_alarms(self, region: str, names: list[str]) -> list[AlarmEvidence] | Gap:
+        if not names:
+            return []
+        client = self._client(self.cloudwatch, region)
+        if client is None:
+            return self._not_audited(region, "the alarm")
+        found: list[AlarmEvidence] = []
+        for start in range(0, len(names), DESCRIBE_ALARMS_BATCH):
+            batch = names[start : start + DESCRIBE_ALARMS_BATCH]
+            try:
+                pages = client.get_paginator("describe_alarms").paginate(
+                    AlarmNames=batch, AlarmTypes=["MetricAlarm"]
+                )
+                for page in pages:
+                    self.stats.count("cloudwatch:DescribeAlarms")
+                    found.extend(
+                        _alarm_evidence(raw, region) for raw in page.get("MetricAlarms") or []
+                    )
+            except (ClientError, BotoCoreError) as error:
+                return self._call_gap(
+                    error, "cloudwatch:DescribeAlarms", region, f"alarm {batch[0]}"
+                )
+        return found
+
+    def _alarms_for_metric(self, metric: MetricKey) -> list[AlarmEvidence] | Gap:
+        client = self._client(self.cloudwatch, metric.region)
+        try:
+            self.stats.count("cloudwatch:DescribeAlarmsForMetric")
+            response = client.describe_alarms_for_metric(
+                Namespace=metric.namespace,
+                MetricName=metric.name,
+                Dimensions=[{"Name": k, "Value": v} for k, v in metric.dimensions],
+            )
+        except (ClientError, BotoCoreError) as error:
+            return self._call_gap(
+                error, "cloudwatch:DescribeAlarmsForMetric", metric.region, f"metric {metric}"
+            )
+        return [_alarm_evidence(raw, metric.region) for raw in response.get("MetricAlarms") or []]
+
+    # ------------------------------------------------------------------ topics
+    def topic(self, arn: str) -> TopicEvidence | Gap:
+        known = self._topic_index.get(arn)
+        if known is not None:
+            subscriptions = getattr(known, "subscriptions", None) or []
+            confirmed = [s for s in subscriptions if str(s.arn).startswith("arn:")]
+            if confirmed:
+                return TopicEvidence(
+                    arn,
+                    True,
+                    len(confirmed),
+                    len(subscriptions) - len(confirmed),
+                    tuple(sorted({s.protocol for s in confirmed})),
+                )
+        parts = arn.split(":")
+        region = parts[3] if len(parts) > 3 else ""
+        client = self._client(self.sns, region)
+        if client is None:
+            return self._not_audited(region, f"SNS topic {arn}")
+        confirmed_count = pending = 0
+        protocols: set[str] = set()
+        try:
+            for page in client.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn):
+                self.stats.count("sns:ListSubscriptionsByTopic")
+                for subscription in page.get("Subscriptions") or []:
+                    if str(subscription.get("SubscriptionArn", "")).startswith("arn:"):
+                        confirmed_count += 1
+                        protocols.add(str(subscription.get("Protocol", "")))
+                    elif subscription.get("SubscriptionArn") == "PendingConfirmation":
+                        pending += 1
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NotFound", "NotFoundException"):
+                return TopicEvidence(arn, False)
+            return self._call_gap(error, "sns:ListSubscriptionsByTopic", region, f"SNS topic {arn}")
+        except BotoCoreError as error:
+            return self._call_gap(error, "sns:ListSubscriptionsByTopic", region, f"SNS topic {arn}")
+        return TopicEvidence(arn, True, confirmed_count, pending, tuple(sorted(protocols)))
+
+
+def _filter_evidence(raw: Any, region: str, group: str) -> MetricFilterEvidence | None:
+    if not isinstance(raw, dict) or not raw.get("filterName"):
+        return None
+    transformations = []
+    for item in raw.get("metricTransformations") or []:
+        if not isinstance(item, dict) or not item.get("metricName"):
+            continue
+        dimensions = item.get("dimensions") or {}
+        transformations.append(
+            MetricTransformation(
+                metric_name=str(item["metricName"]),
+                namespace=str(item.get("metricNamespace") or ""),
+                value=str(item.get("metricValue", "")),
+                dimensions=tuple(sorted((str(k), str(v)) for k, v in dimensions.items()))
+                if isinstance(dimensions, dict)
+                else (),
+                unit=item.get("unit"),
+            )
+        )
+    return MetricFilterEvidence(
+        name=str(raw["filterName"]),
+        region=region,
+        log_group_name=str(raw.get("logGroupName") or group),
+        pattern=str(raw.get("filterPattern") or ""),
+        transformations=tuple(transformations),
+    )
+
+
+def _alarm_evidence(raw: dict, region: str) -> AlarmEvidence:
+    def integer(value: Any) -> int | None:
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    threshold = raw.get("Threshold")
+    return AlarmEvidence(
+        name=str(raw.get("AlarmName", "")),
+        arn=str(raw.get("AlarmArn", "")),
+        region=region,
+        namespace=raw.get("Namespace"),
+        metric_name=raw.get("MetricName"),
+        dimensions=tuple(
+            sorted(
+                (str(d.get("Name", "")), str(d.get("Value", "")))
+                for d in raw.get("Dimensions") or []
+                if isinstance(d, dict)
+            )
+        ),
+        statistic=raw.get("Statistic"),
+        extended_statistic=raw.get("ExtendedStatistic"),
+        threshold=float(threshold) if isinstance(threshold, (int, float)) else None,
+        comparison=raw.get("ComparisonOperator"),
+        evaluation_periods=integer(raw.get("EvaluationPeriods")),
+        datapoints_to_alarm=integer(raw.get("DatapointsToAlarm")),
+        actions_enabled=raw.get("ActionsEnabled") is True,
+        alarm_actions=tuple(str(a) for a in raw.get("AlarmActions") or []),
+        unit=raw.get("Unit"),
+        metrics=tuple(m for m in raw.get("Metrics") or [] if isinstance(m, dict)),
+        threshold_metric_id=raw.get("ThresholdMetricId"),
+    )

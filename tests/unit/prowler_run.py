@@ -1,0 +1,76 @@
+"""Run the real check the way Prowler's own check tests do: moto in-process (`mock_aws`),
+Prowler's real AwsProvider and service classes, and only the clients the check module imports
+patched to those instances.
+
+`deny()` makes one API operation answer AccessDenied in one region, through botocore's own
+`before-call` event hook on the provider's session (the request never reaches moto): that is how
+an SCP or a missing permission looks to the scanner.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from unittest import mock
+
+from botocore.awsrequest import AWSResponse
+from prowler.providers.aws.aws_provider import AwsProvider
+from prowler.providers.common.models import Audit_Metadata
+
+CHECK_ID = "cloudwatch_changes_to_network_gateways_alarm"
+CHECK_MODULE = f"prowler_ext.services.cloudwatch.{CHECK_ID}.{CHECK_ID}"
+REGIONS = ("us-east-1", "eu-west-1")
+ACCOUNT = "123456789012"
+
+_DENIED_CODES = {
+    "sns": "AuthorizationError",
+    "cloudtrail": "AccessDeniedException",
+    "cloudwatch": "AccessDenied",
+    "cloudwatch-logs": "AccessDeniedException",
+}
+
+
+def build_provider(regions: Iterable[str] = REGIONS) -> AwsProvider:
+    provider = AwsProvider(regions=set(regions))
+    provider.audit_metadata = Audit_Metadata(
+        services_scanned=0, expected_checks=[CHECK_ID], completed_checks=0, audit_progress=0
+    )
+    return provider
+
+
+def deny(provider: AwsProvider, service_id: str, operation: str, region: str) -> None:
+    """`service_id` as botocore names it: cloudtrail, cloudwatch-logs, cloudwatch, sns."""
+    code = _DENIED_CODES[service_id]
+
+    def refuse(request_signer, **_):
+        if request_signer.region_name != region:
+            return None
+        body = {"Error": {"Code": code, "Message": f"not authorized to perform {operation}"}}
+        return AWSResponse("https://denied.invalid", 403, {}, None), body
+
+    provider.session.current_session.events.register(
+        f"before-call.{service_id}.{operation}", refuse
+    )
+
+
+def run_check(provider: AwsProvider | None = None, regions: Iterable[str] = REGIONS):
+    """Build Prowler's four clients against moto and return the check's single report."""
+    from prowler.providers.aws.services.cloudtrail.cloudtrail_service import Cloudtrail
+    from prowler.providers.aws.services.cloudwatch.cloudwatch_service import CloudWatch, Logs
+    from prowler.providers.aws.services.sns.sns_service import SNS
+
+    provider = provider or build_provider(regions)
+    with mock.patch(
+        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
+    ):
+        clients = {
+            "cloudtrail_client": Cloudtrail(provider),
+            "logs_client": Logs(provider),
+            "cloudwatch_client": CloudWatch(provider),
+            "sns_client": SNS(provider),
+        }
+        with mock.patch.multiple(CHECK_MODULE, **clients):
+            module = importlib.import_module(CHECK_MODULE)
+            reports = getattr(module, CHECK_ID)().execute()
+    assert len(reports) == 1, "one finding per audited account"
+    return reports[0]

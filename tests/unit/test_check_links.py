@@ -1,0 +1,428 @@
+"""The check through Prowler's real clients on moto: each link of the chain broken alone.
+
+Every test asserts what a user sees: the status, the sentence, and the resource and region
+the finding points at.
+"""
+
+from __future__ import annotations
+
+import pytest
+from moto import mock_aws
+
+from demo.account import (
+    ALL_MANAGEMENT_EVENTS,
+    BENCHMARK_PATTERN,
+    AwsAccount,
+    create_logging_trail,
+    create_topic,
+    put_alarm,
+    put_metric_filter,
+)
+
+from .prowler_run import ACCOUNT, build_provider, deny, run_check
+
+LOG_GROUP = "cloudtrail-logs"
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        yield AwsAccount(None)
+
+
+def chain(
+    account: AwsAccount,
+    *,
+    pattern: str = BENCHMARK_PATTERN,
+    trail: dict | None = None,
+    value: str = "1",
+    dimensions: dict | None = None,
+    alarm: dict | None = None,
+    subscriptions=(("sqs", "secops-queue"),),
+    topic_name: str = "security-alerts",
+    filter_region: str = REGION,
+    filter_log_group: str = LOG_GROUP,
+) -> dict:
+    """A complete benchmark chain; keyword arguments break one link at a time."""
+    trail_options = {"event_selectors": ALL_MANAGEMENT_EVENTS, **(trail or {})}
+    trail_arn = create_logging_trail(
+        account, "management-events", log_group=LOG_GROUP, **trail_options
+    )
+    if (filter_region, filter_log_group) != (REGION, LOG_GROUP):
+        account.client("logs", filter_region).create_log_group(logGroupName=filter_log_group)
+    put_metric_filter(
+        account,
+        filter_region,
+        filter_log_group,
+        "gateway-changes",
+        pattern,
+        "GatewayChanges",
+        value=value,
+        dimensions=dimensions,
+    )
+    topic_arn = create_topic(account, filter_region, topic_name, list(subscriptions))
+    alarm_options = {"alarm_actions": [topic_arn], **(alarm or {})}
+    alarm_arn = put_alarm(
+        account, filter_region, "gateway-changes", "GatewayChanges", **alarm_options
+    )
+    return {"trail": trail_arn, "topic": topic_arn, "alarm": alarm_arn}
+
+
+def test_compliant_chain_passes(aws):
+    made = chain(aws)
+    finding = run_check()
+    assert finding.status == "PASS"
+    assert finding.status_extended == (
+        "All 6 network gateway events reach a confirmed subscriber: trail management-events -> "
+        "log group cloudtrail-logs (us-east-1) -> metric filter gateway-changes -> alarm "
+        "gateway-changes -> SNS topic security-alerts (1 confirmed subscription)."
+    )
+    assert finding.resource_arn == made["alarm"]
+    assert finding.resource_id == "gateway-changes"
+    assert finding.region == REGION
+    assert set(finding.resource["events"]) == {
+        "CreateCustomerGateway",
+        "DeleteCustomerGateway",
+        "AttachInternetGateway",
+        "CreateInternetGateway",
+        "DeleteInternetGateway",
+        "DetachInternetGateway",
+    }
+    assert all(e["status"] == "caught" for e in finding.resource["events"].values())
+
+
+def test_no_trail_fails_on_the_account(aws):
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended == (
+        "None of the 6 network gateway events is caught: no CloudTrail trail exists."
+    )
+    assert finding.resource_id == ACCOUNT
+
+
+@pytest.mark.parametrize(
+    ("trail", "problem"),
+    [
+        ({"multi_region": False}, "trail management-events is not multi-region"),
+        ({"start_logging": False}, "trail management-events is not logging"),
+        (
+            {"event_selectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]},
+            "trail management-events does not record all management events (no selector with "
+            "IncludeManagementEvents true and ReadWriteType All)",
+        ),
+        (
+            {
+                "event_selectors": None,
+                "advanced_event_selectors": [
+                    {
+                        "Name": "management without ec2",
+                        "FieldSelectors": [
+                            {"Field": "eventCategory", "Equals": ["Management"]},
+                            {"Field": "eventSource", "NotEquals": ["ec2.amazonaws.com"]},
+                        ],
+                    }
+                ],
+            },
+            "trail management-events has no advanced event selector recording all management events",
+        ),
+    ],
+    ids=["single-region", "stopped", "write-only-selectors", "advanced-drops-ec2"],
+)
+def test_a_trail_that_does_not_qualify_fails(aws, trail, problem):
+    made = chain(aws, trail=trail)
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended == (
+        f"None of the 6 network gateway events is caught: no trail qualifies ({problem})."
+    )
+    assert finding.resource_arn == made["trail"]
+
+
+def test_advanced_management_selector_qualifies(aws):
+    chain(
+        aws,
+        trail={
+            "event_selectors": None,
+            "advanced_event_selectors": [
+                {
+                    "Name": "all management",
+                    "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+                }
+            ],
+        },
+    )
+    assert run_check().status == "PASS"
+
+
+def test_trail_without_cloudwatch_logs_fails(aws):
+    create_logging_trail(aws, "s3-only", log_group=None, event_selectors=ALL_MANAGEMENT_EVENTS)
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert "trail s3-only does not deliver to CloudWatch Logs" in finding.status_extended
+
+
+def test_trail_without_selectors_is_manual(aws):
+    """moto returns no selector where AWS always returns one: an empty list proves nothing."""
+    chain(aws, trail={"event_selectors": None})
+    finding = run_check()
+    assert finding.status == "MANUAL"
+    assert finding.status_extended.startswith(
+        "Cannot tell whether the 6 network gateway events reach a person: trail "
+        "management-events returned no event selectors, which proves nothing"
+    )
+    assert "cloudtrail:GetEventSelectors" in finding.status_extended
+
+
+def test_delivery_error_fails(aws, monkeypatch):
+    """moto never reports LatestCloudWatchLogsDeliveryError: patch its TrailStatus to, as AWS does
+    when CloudTrail cannot assume the delivery role."""
+    from moto.cloudtrail import models
+
+    original = models.TrailStatus.description
+
+    def with_error(self):
+        return {**original(self), "LatestCloudWatchLogsDeliveryError": "AccessDenied"}
+
+    monkeypatch.setattr(models.TrailStatus, "description", with_error)
+    chain(aws)
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert "trail management-events cannot deliver to CloudWatch Logs " in finding.status_extended
+    assert "(LatestCloudWatchLogsDeliveryError: AccessDenied)" in finding.status_extended
+
+
+def test_same_named_log_group_in_another_region_does_not_count(aws):
+    chain(aws, filter_region="eu-west-1")
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended == (
+        "None of the 6 network gateway events is caught: log group cloudtrail-logs (us-east-1) "
+        "of trail management-events has no metric filters."
+    )
+    assert finding.region == REGION
+    assert finding.resource_arn == f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:cloudtrail-logs"
+
+
+def test_filter_joined_with_and_never_fires(aws):
+    chain(aws, pattern=BENCHMARK_PATTERN.replace("||", "&&"))
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended.startswith(
+        "None of the 6 network gateway events is caught: metric filter gateway-changes on log "
+        "group cloudtrail-logs (us-east-1) catches no network gateway event (for example, the "
+        "pattern can never match a CreateCustomerGateway record)."
+    )
+    assert finding.resource_arn.endswith(":metric-filter/gateway-changes")
+
+
+def test_filter_missing_one_event_names_it(aws):
+    pattern = BENCHMARK_PATTERN.replace(" || ($.eventName = DetachInternetGateway)", "")
+    chain(aws, pattern=pattern)
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended == (
+        "DetachInternetGateway is not caught: metric filter gateway-changes on log group "
+        "cloudtrail-logs (us-east-1) covers 5 of 6 events (the pattern can never match a "
+        "DetachInternetGateway record)."
+    )
+
+
+def test_filter_narrowed_to_root_fails_with_the_counterexample(aws):
+    chain(aws, pattern="{ ($.eventName = *Gateway) && ($.userIdentity.type = Root) }")
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert 'with userIdentity.type = "IAMUser" does not match' in finding.status_extended
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "{ ($.eventName = *InternetGateway) || ($.eventName = *CustomerGateway) }",
+        "{ $.eventName = %Gateway$% }",
+        "?CreateCustomerGateway ?DeleteCustomerGateway ?AttachInternetGateway "
+        "?CreateInternetGateway ?DeleteInternetGateway ?DetachInternetGateway",
+        '{ ($.eventSource = "ec2.amazonaws.com") && ($.eventName = "*Gateway") }',
+    ],
+    ids=["wildcards", "regex", "text-terms", "quoted-with-source"],
+)
+def test_correct_filters_written_differently_pass(aws, pattern):
+    chain(aws, pattern=pattern)
+    assert run_check().status == "PASS"
+
+
+def test_zero_metric_value_never_alarms(aws):
+    chain(aws, value="0")
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended == (
+        "None of the 6 network gateway events is caught: metric filter gateway-changes "
+        "publishes '0', a value that never raises an alarm."
+    )
+
+
+def test_value_taken_from_the_record_is_manual(aws):
+    chain(aws, value="$.requestParameters.count")
+    finding = run_check()
+    assert finding.status == "MANUAL"
+    assert "publishes the value '$.requestParameters.count'" in finding.status_extended
+
+
+def test_dimensioned_filter_with_dimensionless_alarm_fails(aws):
+    chain(aws, dimensions={"Region": "$.awsRegion"})
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert "publishes dimension Region=$.awsRegion" in finding.status_extended
+
+
+def test_no_alarm_on_the_metric_fails(aws):
+    chain_without_alarm(aws)
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended == (
+        "None of the 6 network gateway events is caught: no alarm watches metric "
+        "CISBenchmark/GatewayChanges of metric filter gateway-changes in us-east-1."
+    )
+    assert finding.resource_arn.endswith(":metric-filter/gateway-changes")
+
+
+def chain_without_alarm(account: AwsAccount) -> None:
+    create_logging_trail(
+        account, "management-events", log_group=LOG_GROUP, event_selectors=ALL_MANAGEMENT_EVENTS
+    )
+    put_metric_filter(
+        account, REGION, LOG_GROUP, "gateway-changes", BENCHMARK_PATTERN, "GatewayChanges"
+    )
+
+
+@pytest.mark.parametrize(
+    ("alarm", "problem"),
+    [
+        (
+            {"threshold": 5.0},
+            "alarm gateway-changes does not fire on one event: Sum 1 >= 5 is false",
+        ),
+        (
+            {"evaluation_periods": 3},
+            "alarm gateway-changes needs 3 breaching datapoints, so one event never fires it",
+        ),
+        (
+            {"evaluation_periods": 3, "datapoints_to_alarm": 2},
+            "alarm gateway-changes needs 2 breaching datapoints",
+        ),
+        ({"actions_enabled": False}, "alarm gateway-changes has its actions disabled"),
+        ({"alarm_actions": []}, "alarm gateway-changes notifies no SNS topic"),
+        (
+            {"comparison": "LessThanThreshold"},
+            "alarm gateway-changes does not fire on one event: Sum 1 < 1 is false",
+        ),
+    ],
+    ids=["threshold", "periods", "datapoints", "actions-disabled", "no-actions", "less-than"],
+)
+def test_alarm_that_never_notifies_fails(aws, alarm, problem):
+    made = chain(aws, alarm=alarm)
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended.startswith(
+        f"None of the 6 network gateway events is caught: {problem}"
+    )
+    assert finding.resource_arn == made["alarm"]
+
+
+def test_sample_count_alarm_passes(aws):
+    chain(aws, alarm={"statistic": "SampleCount"})
+    assert run_check().status == "PASS"
+
+
+def test_topic_that_does_not_exist_fails(aws):
+    chain(aws, alarm={"alarm_actions": [f"arn:aws:sns:us-east-1:{ACCOUNT}:deleted-topic"]})
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended == (
+        "None of the 6 network gateway events is caught: alarm gateway-changes notifies SNS "
+        "topic deleted-topic, which does not exist."
+    )
+    assert finding.resource_arn == f"arn:aws:sns:us-east-1:{ACCOUNT}:deleted-topic"
+
+
+def test_topic_without_subscription_fails(aws):
+    made = chain(aws, subscriptions=())
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended.endswith(
+        "alarm gateway-changes notifies SNS topic security-alerts, which has no confirmed subscription."
+    )
+    assert finding.resource_arn == made["topic"]
+
+
+def test_pending_subscription_is_not_a_subscriber(aws):
+    """moto confirms every subscription; AWS keeps email ones pending until the owner clicks.
+    Patch the subscription in moto's backend so ListSubscriptionsByTopic shows it pending."""
+    from moto.sns.models import sns_backends
+
+    made = chain(aws, subscriptions=(("email", "secops@example.com"),))
+    backend = sns_backends[ACCOUNT][REGION]
+    for subscription in backend.subscriptions.values():
+        subscription.arn = "PendingConfirmation"
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended.endswith(
+        "alarm gateway-changes notifies SNS topic security-alerts, which has no confirmed "
+        "subscription (1 pending)."
+    )
+    assert finding.resource_arn == made["topic"]
+
+
+def test_topic_in_another_account_is_manual(aws):
+    chain(aws, alarm={"alarm_actions": ["arn:aws:sns:us-east-1:999999999999:central-alerts"]})
+    finding = run_check()
+    assert finding.status == "MANUAL"
+    assert (
+        "notifies SNS topic arn:aws:sns:us-east-1:999999999999:central-alerts in account 999999999999"
+        in (finding.status_extended)
+    )
+
+
+def test_log_group_in_another_account_is_manual(aws):
+    """An organization trail delivers to the management account's log group."""
+    chain(aws)
+    cloudtrail = aws.client("cloudtrail")
+    cloudtrail.update_trail(
+        Name="management-events",
+        CloudWatchLogsLogGroupArn="arn:aws:logs:us-east-1:999999999999:log-group:org-trail:*",
+        CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role",
+    )
+    finding = run_check()
+    assert finding.status == "MANUAL"
+    assert "delivers to log group org-trail in account 999999999999" in finding.status_extended
+
+
+def test_denied_metric_filters_on_the_path_is_manual(aws):
+    chain(aws)
+    provider = build_provider()
+    deny(provider, "cloudwatch-logs", "DescribeMetricFilters", "us-east-1")
+    finding = run_check(provider)
+    assert finding.status == "MANUAL"
+    assert finding.status_extended == (
+        "Cannot tell whether the 6 network gateway events reach a person: "
+        "logs:DescribeMetricFilters was denied in us-east-1 for log group cloudtrail-logs "
+        "(needs logs:DescribeMetricFilters)."
+    )
+
+
+def test_denied_metric_filters_off_the_path_changes_nothing(aws):
+    chain(aws)
+    provider = build_provider()
+    deny(provider, "cloudwatch-logs", "DescribeMetricFilters", "eu-west-1")
+    assert run_check(provider).status == "PASS"
+
+
+def test_denied_trail_listing_turns_a_fail_into_manual(aws):
+    provider = build_provider()
+    deny(provider, "cloudtrail", "DescribeTrails", "eu-west-1")
+    finding = run_check(provider)
+    assert finding.status == "MANUAL"
+    assert (
+        "CloudTrail trails could not be listed in every audited region" in finding.status_extended
+    )
+    assert "cloudtrail:DescribeTrails" in finding.status_extended
