@@ -124,7 +124,8 @@ def test_no_trail_fails_on_the_account(aws):
                     }
                 ],
             },
-            "trail management-events has no advanced event selector recording all management events",
+            "trail management-events has no advanced event selector recording all "
+            "management events",
         ),
     ],
     ids=["single-region", "stopped", "write-only-selectors", "advanced-drops-ec2"],
@@ -350,7 +351,8 @@ def test_topic_without_subscription_fails(aws):
     finding = run_check()
     assert finding.status == "FAIL"
     assert finding.status_extended.endswith(
-        "alarm gateway-changes notifies SNS topic security-alerts, which has no confirmed subscription."
+        "alarm gateway-changes notifies SNS topic security-alerts, which has no confirmed "
+        "subscription."
     )
     assert finding.resource_arn == made["topic"]
 
@@ -378,8 +380,8 @@ def test_topic_in_another_account_is_manual(aws):
     finding = run_check()
     assert finding.status == "MANUAL"
     assert (
-        "notifies SNS topic arn:aws:sns:us-east-1:999999999999:central-alerts in account 999999999999"
-        in (finding.status_extended)
+        "notifies SNS topic arn:aws:sns:us-east-1:999999999999:central-alerts in account "
+        "999999999999" in finding.status_extended
     )
 
 
