@@ -68,7 +68,7 @@ class Value:
 
     @property
     def has_escape(self) -> bool:
-        return self.quoted and "\\" in self.text
+        return self.quoted and "\\" in self.raw
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ from . import ast
 from .events import SAMPLE_VALUES, TYPICAL_FIELDS, certain_fields
 from .matcher import evaluate, select
 from .parser import parse
-from .values import ABSENT, compiled
+from .regex import searcher
+from .values import ABSENT, equals
 from .values import evaluate as evaluate_condition
 
 DEFAULT_BUDGET = 100_000
@@ -92,7 +93,7 @@ class _Class:
 
     value: Any
     label: str
-    bits: tuple[tuple[int, bool], ...] | None = None  # condition index → truth, abstract strings
+    bits: tuple[tuple[Any, bool], ...] | None = None  # pattern value → matches, abstract strings
 
     @property
     def abstract(self) -> bool:
@@ -175,7 +176,7 @@ def _regex_sample(regex: str) -> str | None:
     if not emit(parsed):
         return None
     sample = "".join(out)
-    return sample if compiled(regex).search(sample) else None
+    return sample if searcher(regex)(sample) else None
 
 
 def _class_char(items) -> str | None:
@@ -273,15 +274,21 @@ def _build_variable(
             (_Class(None, "a field satisfying it", bits=((index, _T),)), {index: _T}),
         ]
         return None
-    pattern_indexes = [i for i in variable.conditions if _is_pattern_value(pattern_conditions[i])]
-    if len(pattern_indexes) > MAX_PATTERN_BITS:
-        return f"{len(pattern_indexes)} wildcard or regex conditions on one field"
+    # one true/false bit per distinct wildcard or regex value on this field
+    pattern_values = list(
+        dict.fromkeys(
+            pattern_conditions[i].value.raw
+            for i in variable.conditions
+            if _is_pattern_value(pattern_conditions[i])
+        )
+    )
+    if len(pattern_values) > MAX_PATTERN_BITS:
+        return f"{len(pattern_values)} wildcard or regex values on one field"
     candidates = _concrete_classes(variable.key, conditions)
-    for bits in itertools.product((_F, _T), repeat=len(pattern_indexes)):
-        assignment = tuple(zip(pattern_indexes, bits, strict=False))
+    for bits in itertools.product((_F, _T), repeat=len(pattern_values)):
+        assignment = tuple(zip(pattern_values, bits, strict=True))
         label = ", ".join(
-            f"{'matching' if bit else 'not matching'} {pattern_conditions[i].value.raw}"
-            for i, bit in assignment
+            f"{'matching' if bit else 'not matching'} {raw}" for raw, bit in assignment
         )
         candidates.append(_Class(None, f"a string {label}".strip(), bits=assignment))
     seen: dict[tuple, int] = {}
@@ -291,7 +298,8 @@ def _build_variable(
         for index in variable.conditions:
             condition = pattern_conditions[index]
             if candidate.abstract:
-                vector[index] = _abstract_truth(condition, bits.get(index))
+                bit = bits.get(condition.value.raw) if _is_pattern_value(condition) else None
+                vector[index] = _abstract_truth(condition, bit)
             else:
                 vector[index] = _truth(evaluate_condition(condition, candidate.value))
         signature = tuple(vector[i] for i in variable.conditions)
@@ -406,15 +414,23 @@ class _Search:
                 self.unknown = self.unknown or f"the proof would have to enumerate {problem}"
                 self.exhausted = True
                 return
-        self._search({})
+        self._search(self.pattern.expression, {})
 
-    def _search(self, env: dict) -> bool:
-        """Explore; True stops the whole search (a counterexample was found or budget spent)."""
+    def _search(self, node: Any, env: dict) -> bool:
+        """Look for a falsifying assignment of `node`; True stops the whole search (a
+        counterexample was found, or the budget is spent).
+
+        `node` is always such that its falsity under `env` makes the whole pattern false: the
+        pattern itself, its simplification under `env`, or one of the independent parts of a
+        conjunction. Independent parts (no field in common) are searched one after the other,
+        not in combination, which keeps the search linear where the pattern is a conjunction
+        of unrelated clauses.
+        """
         self.steps += 1
         if self.steps > self.budget:
             self.exhausted = True
             return True
-        result = self._peval(self.pattern.expression, env)
+        result = self._peval(node, env)
         if result is _T:
             return False
         if result is _F:
@@ -422,15 +438,58 @@ class _Search:
         if isinstance(result, _Unknown):
             self.unknown = self.unknown or result.reason
             return False
+        if isinstance(result, ast.AllOf):
+            parts = self._independent_parts(result)
+            if len(parts) > 1:
+                return any(self._search(part, env) for part in parts)
         key = self._first_variable(result)
         for group in self.variables[key].groups:
             env[key] = group
-            if self._search(env):
+            if self._search(result, env):
                 return True
             del env[key]
         return False
 
+    def _variables_in(self, node: Any) -> set:
+        found = set()
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, (ast.AllOf, ast.AnyOf)):
+                stack.extend(current.children)
+            elif isinstance(current, (ast.Comparison, ast.Test)):
+                key = self.variable_of.get(self.index[id(current)])
+                if key is not None:
+                    found.add(key)
+        return found
+
+    def _independent_parts(self, node: ast.AllOf) -> list[Any]:
+        """The conjunction's children grouped so that no two groups share a field."""
+        groups: list[tuple[set, list]] = []
+        for child in node.children:
+            variables = self._variables_in(child)
+            merged_vars, merged_children = set(variables), [child]
+            for group in [g for g in groups if g[0] & variables]:
+                groups.remove(group)
+                merged_vars |= group[0]
+                merged_children = group[1] + merged_children
+            groups.append((merged_vars, merged_children))
+        return [
+            children[0] if len(children) == 1 else ast.AllOf(tuple(children))
+            for _, children in groups
+        ]
+
+    def _minimal(self, env: dict) -> dict:
+        """Drop the assignments the falsity does not depend on, for a readable counterexample."""
+        kept = dict(env)
+        for key in list(env):
+            trial = {k: v for k, v in kept.items() if k != key}
+            if self._peval(self.pattern.expression, trial) is _F:
+                kept = trial
+        return kept
+
     def _realize(self, env: dict) -> bool:
+        env = self._minimal(env)
         for typical in (True, False):
             record = self._record(env, typical)
             if record is None:
@@ -442,7 +501,7 @@ class _Search:
                 return True
             if outcome.doubt and not outcome.value:
                 self.unknown = self.unknown or outcome.doubt
-        self.unrealized = self.unrealized or _describe(env)
+        self.unrealized = self.unrealized or _describe(env, self.conditions)
         return False
 
     def _record(self, env: dict, typical: bool) -> dict | None:
@@ -476,14 +535,16 @@ class _Search:
         pool += [a + b for a, b in itertools.permutations(fragments, 2)]
         pool += ["zz" + f + "zz" for f in fragments]
         wanted = dict(value_class.bits or ())
+        checks = [
+            (c.value, wanted[c.value.raw])
+            for c in conditions
+            if _is_pattern_value(c) and c.value.raw in wanted
+        ]
         for candidate in pool:
             if candidate in constants or re.fullmatch(r"[-+]?[\d.eE+-]+", candidate or "0"):
                 continue
-            if all(
-                evaluate_condition(self.conditions[i], candidate).value == bit
-                and evaluate_condition(self.conditions[i], candidate).doubt is None
-                for i, bit in wanted.items()
-            ):
+            outcomes = [(equals(value, candidate), bit) for value, bit in checks]
+            if all(o.value == bit and o.doubt is None for o, bit in outcomes):
                 return candidate
         return None
 
@@ -532,10 +593,14 @@ def _set_path(record: dict, path: tuple, value: Any) -> bool:
     return True
 
 
-def _describe(env: dict) -> str:
+def _describe(env: dict, conditions: tuple[ast.Condition, ...] = ()) -> str:
     parts = []
     for key, (value_class, _) in env.items():
         if key[0] == "wildcard":
+            condition = conditions[key[1]] if conditions else None
+            if isinstance(condition, ast.Comparison):
+                selector, op = condition.selector.text, condition.op
+                parts.append(f"no field matching {selector} {op} {condition.value.raw}")
             continue
         name = ".".join(f"[{s}]" if isinstance(s, int) else str(s) for s in key).replace(".[", "[")
         parts.append(f"{name} {value_class.label}")
@@ -575,7 +640,7 @@ def _cached_coverage(text: str, event_name: str, budget: int) -> Coverage:
     search = _Search(parsed, event_name, budget)
     search.run()
     if search.counterexample is not None:
-        described = _describe(search.counterexample_env)
+        described = _describe(search.counterexample_env, search.conditions)
         reason = (
             f"{_article(event_name)} {event_name} record with {described} does not match"
             if described
@@ -628,7 +693,7 @@ def _term_coverage(pattern: ast.TermPattern, event_name: str) -> Coverage:
 
     def contained(term: ast.Term) -> bool:
         if term.is_regex:
-            return any(compiled(term.text).search(text) for text in surely)
+            return any(searcher(term.text)(text) for text in surely)
         return any(term.text in text for text in surely)
 
     excluded = [t for t in terms if t.kind is ast.TermKind.EXCLUDED]

@@ -7,7 +7,8 @@ from typing import Any
 
 from . import ast
 from .parser import parse
-from .values import ABSENT, FALSE, TRUE, Outcome, compiled
+from .regex import searcher
+from .values import ABSENT, FALSE, TRUE, Outcome
 from .values import evaluate as evaluate_condition
 
 
@@ -137,7 +138,7 @@ def terms_match(pattern: ast.TermPattern, text: str) -> bool:
 
 def _term_in(term: ast.Term, text: str) -> bool:
     if term.is_regex:
-        return compiled(term.text).search(text) is not None
+        return searcher(term.text)(text)
     return term.text in text
 
 

@@ -15,6 +15,7 @@ and often stands on many metric filters.
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 from importlib import resources
 
@@ -215,7 +216,9 @@ def _check_regex(body: str, text: str, position: int) -> None:
                 position + offset,
             )
     try:
-        re.compile(body)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "possible nested set" is a dialect question
+            re.compile(body)
     except re.error as error:
         raise PatternError(
             f"invalid regular expression: {error.msg}", text, position + (error.pos or 0)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import ast
+from .regex import searcher
 
 
 class _Absent:
@@ -49,9 +50,24 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+_REGEX_ESCAPES = set("dDsSwWx") | set("\\^$.|?*+()[]{}/-:#=@;,_ ")
+_QUANTIFIER = re.compile(r"\{\d+(,\d*)?\}")
+
+
 @lru_cache(maxsize=1024)
-def compiled(regex: str) -> re.Pattern[str]:
-    return re.compile(regex)
+def regex_doubt(regex: str) -> str | None:
+    """Why AWS's regex dialect might read this regex differently from Python's, or None."""
+    if any(ch.isspace() for ch in regex):
+        return f"the space inside the regular expression %{regex}%"
+    if "[:" in regex:
+        return f"the character class inside %{regex}%"
+    for match in re.finditer(r"\\(.)", regex):
+        if match.group(1) not in _REGEX_ESCAPES:
+            return f"the escape \\{match.group(1)} inside %{regex}%"
+    for match in re.finditer(r"\{", regex):
+        if not _QUANTIFIER.match(regex, match.start()) or match.start() == 0:
+            return f"the brace inside %{regex}%"
+    return None
 
 
 def _string_equals(value: ast.Value, candidate: str) -> Outcome:
@@ -92,11 +108,10 @@ def equals(value: ast.Value, field: Any) -> Outcome:
         return Outcome(field is not None, f"'= *' against a {_json_type(field)}")
     if kind is ast.ValueKind.REGEX:
         if isinstance(field, str):
-            return Outcome(compiled(value.text).search(field) is not None)
+            found = searcher(value.text)(field)
+            return Outcome(found, regex_doubt(value.text))
         text = _json_text(field)
-        return Outcome(
-            compiled(value.text).search(text) is not None, f"a regex against a {_json_type(field)}"
-        )
+        return Outcome(searcher(value.text)(text), f"a regex against a {_json_type(field)}")
     if kind is ast.ValueKind.NUMBER:
         if _is_number(field):
             return Outcome(float(field) == value.number)
@@ -136,10 +151,20 @@ def compare(condition: ast.Comparison, field: Any) -> Outcome:
             return FALSE  # documented: `!=` is false for a missing field or an object/array
         result = equals(value, field)
         doubt = result.doubt
-        if field is None and doubt is None:
-            doubt = f"'!= {value.raw}' against a JSON null"
+        if doubt is None and not _same_type(value, field):
+            # AWS documents `!=` as false for a field of another kind (object, array); whether a
+            # number, a boolean or null counts as "another kind" against this value is unsaid.
+            doubt = f"'!= {value.raw}' against a {_json_type(field)}"
         return Outcome(not result.value, doubt)
     return _order(condition, field)
+
+
+def _same_type(value: ast.Value, field: Any) -> bool:
+    if value.kind is ast.ValueKind.NUMBER:
+        return _is_number(field)
+    if value.kind is ast.ValueKind.PRESENT:
+        return isinstance(field, str) or _is_number(field)
+    return isinstance(field, str)
 
 
 def _order(condition: ast.Comparison, field: Any) -> Outcome:

@@ -1,0 +1,71 @@
+"""The fixer's entry: Prowler's clients in, the account repaired (or why not) out.
+
+`fix()` never raises into Prowler: it prints what it did and returns True when nothing is left
+for it to do (the chain is complete, or waits only for a subscriber's confirmation), False when
+it changed nothing or stopped halfway (dry run, blocked, a failed call).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from prowler.lib.logger import logger
+
+from ..chain import search
+from ..control import Control
+from ..prowler_source import ProwlerEvidence
+from .account import AwsAccount
+from .apply import apply
+from .plan import Planner
+from .render import Report
+from .settings import SettingsError, load
+
+
+def fix(
+    control: Control,
+    region: str,
+    cloudtrail: Any,
+    logs: Any,
+    cloudwatch: Any,
+    sns: Any,
+    out: Callable[[str], None] = print,
+) -> bool:
+    report = Report(out)
+    try:
+        return _fix(control, cloudtrail, logs, cloudwatch, sns, report)
+    except Exception as error:
+        logger.error(
+            f"{region} -- {control.check_id} fixer: {type(error).__name__}"
+            f"[{error.__traceback__.tb_lineno if error.__traceback__ else '?'}]: {error}"
+        )
+        report.unexpected(error)
+        return False
+
+
+def _fix(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any, report) -> bool:
+    account_id = str(getattr(cloudtrail, "audited_account", "") or "")
+    report.header(control.check_id, account_id)
+    try:
+        settings = load(getattr(cloudtrail, "fixer_config", None), control.check_id)
+    except SettingsError as error:
+        report.invalid_settings(error.problems)
+        return False
+    source = ProwlerEvidence(cloudtrail, logs, cloudwatch, sns)
+    result = search(source, control.events, control.subject)
+    account = AwsAccount(logs, cloudwatch, sns, source.account, source.partition)
+    plan = Planner(result, source, settings, account, control).plan()
+    report.plan(plan)
+    if plan.complete:
+        return True
+    if plan.blocked:
+        return False
+    if not plan.steps:
+        report.nothing_left(plan)
+        return True
+    if settings.dry_run:
+        report.dry_run()
+        return False
+    outcome = apply(plan, account)
+    report.outcome(plan, outcome, settings)
+    return outcome.ok

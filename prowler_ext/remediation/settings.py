@@ -1,0 +1,240 @@
+"""The fixer's settings: the check's section of `--fixer-config` (YAML, top key `aws`).
+
+Everything is validated before the account is read: an unknown key is refused rather than
+ignored (a mistyped `DryRun` must not turn a dry run into a real one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .names import (
+    ALARM_NAME_MAX,
+    FILTER_NAME_MAX,
+    METRIC_NAME_MAX,
+    TOPIC_NAME_PATTERN,
+)
+
+DEFAULTS = {
+    "MetricNamespace": "CISBenchmark",
+    "MetricName": "NetworkGatewayChanges",
+    "FilterName": "cis-network-gateway-changes",
+    "AlarmName": "cis-network-gateway-changes",
+    "TopicName": "cis-security-alerts",
+}
+OPTIONAL = ("TopicArn", "Subscriptions", "DryRun", "KmsMasterKeyId", "Tags")
+KNOWN_KEYS = tuple(DEFAULTS) + OPTIONAL
+
+# Protocols whose subscription needs nothing but a protocol and an endpoint.
+PROTOCOLS = ("email", "email-json", "http", "https", "sqs", "lambda", "sms")
+# AWS confirms these itself; the others wait until their owner follows the link AWS sends.
+SELF_CONFIRMING = frozenset({"sqs", "lambda", "sms"})
+
+AWS_MANAGED_SNS_KEY = "alias/aws/sns"
+FIXER_TAG_KEY = "prowler-fixer"
+
+
+class SettingsError(ValueError):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Subscription:
+    protocol: str
+    endpoint: str
+
+    @property
+    def self_confirming(self) -> bool:
+        return self.protocol in SELF_CONFIRMING
+
+    def __str__(self) -> str:
+        return f"{self.protocol} {self.endpoint}"
+
+
+@dataclass(frozen=True)
+class FixerSettings:
+    check_id: str
+    metric_namespace: str = DEFAULTS["MetricNamespace"]
+    metric_name: str = DEFAULTS["MetricName"]
+    filter_name: str = DEFAULTS["FilterName"]
+    alarm_name: str = DEFAULTS["AlarmName"]
+    topic_name: str = DEFAULTS["TopicName"]
+    topic_arn: str | None = None
+    subscriptions: tuple[Subscription, ...] = ()
+    dry_run: bool = False
+    kms_master_key_id: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def all_tags(self) -> list[dict[str, str]]:
+        """The tags put on every alarm and topic the fixer creates."""
+        tags = {FIXER_TAG_KEY: self.check_id, **dict(self.tags)}
+        return [{"Key": key, "Value": value} for key, value in tags.items()]
+
+
+def load(fixer_config: Any, check_id: str) -> FixerSettings:
+    """The check's settings from Prowler's `fixer_config` (the `aws` mapping)."""
+    if fixer_config is None:
+        fixer_config = {}
+    if not isinstance(fixer_config, dict):
+        raise SettingsError(["the fixer config is not a mapping under the key aws"])
+    raw = fixer_config.get(check_id)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise SettingsError([f"aws.{check_id} must be a mapping of settings"])
+    problems: list[str] = []
+    unknown = sorted(str(k) for k in raw if k not in KNOWN_KEYS)
+    if unknown:
+        problems.append(
+            f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+            f"(known: {', '.join(KNOWN_KEYS)})"
+        )
+    values = {key: _text(raw, key, default, problems) for key, default in DEFAULTS.items()}
+    _check_names(values, problems)
+    topic_arn = _optional_text(raw, "TopicArn", problems)
+    if topic_arn is not None:
+        parts = topic_arn.split(":")
+        if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sns" or not parts[5]:
+            problems.append(f"TopicArn {topic_arn!r} is not an SNS topic ARN")
+        elif parts[5].endswith(".fifo"):
+            problems.append("TopicArn names a FIFO topic, which CloudWatch alarms cannot notify")
+    kms = _optional_text(raw, "KmsMasterKeyId", problems)
+    if kms is not None and is_aws_managed_sns_key(kms):
+        problems.append(
+            f"KmsMasterKeyId {kms} is the AWS managed key of SNS, which CloudWatch alarms cannot "
+            "use: give a customer managed key whose policy allows cloudwatch.amazonaws.com "
+            "kms:Decrypt and kms:GenerateDataKey*"
+        )
+    settings = FixerSettings(
+        check_id=check_id,
+        metric_namespace=values["MetricNamespace"],
+        metric_name=values["MetricName"],
+        filter_name=values["FilterName"],
+        alarm_name=values["AlarmName"],
+        topic_name=values["TopicName"],
+        topic_arn=topic_arn,
+        subscriptions=_subscriptions(raw.get("Subscriptions"), problems),
+        dry_run=_boolean(raw.get("DryRun", False), "DryRun", problems),
+        kms_master_key_id=kms,
+        tags=_tags(raw.get("Tags"), problems),
+    )
+    if problems:
+        raise SettingsError(problems)
+    return settings
+
+
+def is_aws_managed_sns_key(key: str | None) -> bool:
+    return bool(key) and (key == AWS_MANAGED_SNS_KEY or key.endswith(":" + AWS_MANAGED_SNS_KEY))
+
+
+def _text(raw: dict, key: str, default: str, problems: list[str]) -> str:
+    value = raw.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{key} must be a non-empty string")
+        return default
+    return value.strip()
+
+
+def _optional_text(raw: dict, key: str, problems: list[str]) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{key} must be a non-empty string")
+        return None
+    return value.strip()
+
+
+def _check_names(values: dict[str, str], problems: list[str]) -> None:
+    if values["MetricNamespace"].startswith("AWS/"):
+        problems.append("MetricNamespace must not start with AWS/ (reserved for AWS services)")
+    for key, limit in (
+        ("MetricNamespace", METRIC_NAME_MAX),
+        ("MetricName", METRIC_NAME_MAX),
+        ("FilterName", FILTER_NAME_MAX),
+        ("AlarmName", ALARM_NAME_MAX),
+    ):
+        if len(values[key]) > limit:
+            problems.append(f"{key} is longer than {limit} characters")
+    if re.search(r"[:*]", values["FilterName"]):
+        problems.append("FilterName must not contain ':' or '*'")
+    if not TOPIC_NAME_PATTERN.fullmatch(values["TopicName"]):
+        problems.append(
+            "TopicName must be 1-256 letters, digits, '-' or '_' (CloudWatch alarms cannot "
+            "notify FIFO topics)"
+        )
+
+
+def _subscriptions(raw: Any, problems: list[str]) -> tuple[Subscription, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append("Subscriptions must be a list of {Protocol, Endpoint}")
+        return ()
+    found: list[Subscription] = []
+    for index, item in enumerate(raw, 1):
+        where = f"Subscriptions item {index}"
+        if not isinstance(item, dict):
+            problems.append(f"{where} must be a mapping with Protocol and Endpoint")
+            continue
+        extra = sorted(str(k) for k in item if k not in ("Protocol", "Endpoint"))
+        if extra:
+            problems.append(f"{where} has unknown keys {', '.join(extra)}")
+        protocol, endpoint = item.get("Protocol"), item.get("Endpoint")
+        if protocol not in PROTOCOLS:
+            problems.append(f"{where}: Protocol must be one of {', '.join(PROTOCOLS)}")
+            continue
+        if not isinstance(endpoint, str) or not endpoint.strip():
+            problems.append(f"{where}: Endpoint must be a non-empty string")
+            continue
+        endpoint = endpoint.strip()
+        problem = _endpoint_problem(protocol, endpoint)
+        if problem:
+            problems.append(f"{where}: {problem}")
+            continue
+        subscription = Subscription(protocol, endpoint)
+        if subscription not in found:
+            found.append(subscription)
+    return tuple(found)
+
+
+def _endpoint_problem(protocol: str, endpoint: str) -> str | None:
+    if protocol in ("email", "email-json") and "@" not in endpoint:
+        return f"{endpoint!r} is not an email address"
+    if protocol in ("http", "https") and not endpoint.startswith(f"{protocol}://"):
+        return f"an {protocol} endpoint must start with {protocol}://"
+    if protocol in ("sqs", "lambda") and not endpoint.startswith("arn:"):
+        return f"an {protocol} endpoint must be the ARN of the {protocol} resource"
+    return None
+
+
+def _boolean(value: Any, key: str, problems: list[str]) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    problems.append(f"{key} must be true or false")
+    return True  # the safe reading of a value we cannot read
+
+
+def _tags(raw: Any, problems: list[str]) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        problems.append("Tags must be a mapping of tag keys to values")
+        return ()
+    tags = []
+    for key, value in raw.items():
+        if not isinstance(key, str) or not key or key.lower().startswith("aws:"):
+            problems.append(f"tag key {key!r} is not allowed")
+            continue
+        if key == FIXER_TAG_KEY:
+            problems.append(f"tag key {FIXER_TAG_KEY} is set by the fixer itself")
+            continue
+        tags.append((key, "" if value is None else str(value)))
+    return tuple(tags)
