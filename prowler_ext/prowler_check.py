@@ -35,4 +35,8 @@ def report(metadata: Any, verdict: ChainVerdict, cloudtrail: Any) -> Check_Repor
         finding.resource_arn = str(getattr(cloudtrail, "trail_arn_template", "") or "")
         finding.region = str(getattr(cloudtrail, "region", "") or "")
     finding.resource_tags = []
+    events = verdict.evidence.get("events") or {}
+    if events:
+        caught = sum(1 for entry in events.values() if entry.get("status") == "caught")
+        finding.resource_details = f"{caught} of {len(events)} events reach a confirmed subscriber"
     return finding

@@ -61,43 +61,57 @@ class ProwlerEvidence:
         self.account = str(getattr(cloudtrail_client, "audited_account", "") or "")
         self.partition = str(getattr(cloudtrail_client, "audited_partition", "aws") or "aws")
         self.stats = SourceStats()
-        self._filter_index, self._regions_without_group = self._index_filters()
-        self._alarm_index, self._math_alarm_index = self._index_alarms()
-        self._topic_index = {t.arn: t for t in (getattr(sns_client, "topics", None) or [])}
-        self._log_groups = {
-            (g.region, g.name)
-            for g in (getattr(logs_client, "all_log_groups", None) or {}).values()
-        }
+        # Indexes are built on first use and only as wide as the search needs.
+        self._filter_index: dict[tuple[str, str], list[FilterSummary]] | None = None
+        self._regions_without_group: set[str] = set()
+        self._alarms_by_metric: dict[str, list[Any]] | None = None
+        self._math_alarms: dict[str, list[str]] = {}
+        self._topic_index: dict[str, Any] | None = None
+        self._log_groups: set[tuple[str, str]] | None = None
         self._details: dict[FilterSummary, MetricFilterEvidence] = {}
 
     # ------------------------------------------------------------------ indexes
-    def _index_filters(self) -> tuple[dict, set]:
-        index: dict[tuple[str, str], list[FilterSummary]] = defaultdict(list)
-        unplaced: set[str] = set()
-        for metric_filter in getattr(self.logs, "metric_filters", None) or []:
-            group = getattr(metric_filter, "log_group", None)
-            if group is None:
-                unplaced.add(metric_filter.region)
-                continue
-            index[(metric_filter.region, group.name)].append(
-                FilterSummary(
-                    metric_filter.name,
-                    metric_filter.region,
-                    group.name,
-                    metric_filter.pattern or "",
-                )
-            )
-        return index, unplaced
+    def _trail_log_groups(self) -> set[tuple[str, str]]:
+        wanted = set()
+        for trail in (getattr(self.cloudtrail, "trails", None) or {}).values():
+            ref = LogGroupRef.from_arn(getattr(trail, "log_group_arn", None))
+            if ref is not None:
+                wanted.add((ref.region, ref.name))
+        return wanted
 
-    def _index_alarms(self) -> tuple[dict, dict]:
-        by_metric: dict[tuple[str, str | None, str], list[str]] = defaultdict(list)
-        math: dict[str, list[str]] = defaultdict(list)
+    def _index_filters(self, also: tuple[str, str]) -> None:
+        """One pass over the filter inventory, keeping the filters of trails' log groups."""
+        wanted = self._trail_log_groups() | {also}
+        wanted_names = {name for _, name in wanted}
+        index: dict[tuple[str, str], list[FilterSummary]] = {key: [] for key in wanted}
+        for metric_filter in getattr(self.logs, "metric_filters", None) or []:
+            group = metric_filter.log_group
+            if group is None:
+                self._regions_without_group.add(metric_filter.region)
+                continue
+            if group.name not in wanted_names:
+                continue
+            key = (metric_filter.region, group.name)
+            if key in wanted:
+                index[key].append(
+                    FilterSummary(
+                        metric_filter.name,
+                        metric_filter.region,
+                        group.name,
+                        metric_filter.pattern or "",
+                    )
+                )
+        self._filter_index = index
+
+    def _index_alarms(self) -> None:
+        """One pass over the alarm inventory: names by metric name, metric-math by region."""
+        by_metric: dict[str, list[Any]] = defaultdict(list)
         for alarm in getattr(self.cloudwatch, "metric_alarms", None) or []:
             if alarm.metric:
-                by_metric[(alarm.region, alarm.name_space, alarm.metric)].append(alarm.name)
+                by_metric[alarm.metric].append(alarm)
             else:
-                math[alarm.region].append(alarm.name)
-        return by_metric, math
+                self._math_alarms.setdefault(alarm.region, []).append(alarm.name)
+        self._alarms_by_metric = by_metric
 
     # ------------------------------------------------------------------ helpers
     def _client(self, service: Any, region: str) -> Any | None:
@@ -206,18 +220,24 @@ class ProwlerEvidence:
             return None
         if ref.region not in (getattr(self.logs, "regional_clients", None) or {}):
             return None
+        if self._log_groups is None:
+            self._log_groups = {
+                (g.region, g.name)
+                for g in (getattr(self.logs, "all_log_groups", None) or {}).values()
+            }
         return (ref.region, ref.name) in self._log_groups
 
     def filters_on(self, ref: LogGroupRef) -> list[FilterSummary] | Gap:
         if self._client(self.logs, ref.region) is None:
             return self._not_audited(ref.region, f"log group {ref.name}")
-        inventory_blind = (
-            getattr(self.logs, "metric_filters_unavailable", False)
-            or getattr(self.logs, "metric_filters", None) is None
-            or ref.region in self._regions_without_group
+        inventory_blind = getattr(self.logs, "metric_filters_unavailable", False) or (
+            getattr(self.logs, "metric_filters", None) is None
         )
-        if not inventory_blind:
-            return list(self._filter_index.get((ref.region, ref.name), []))
+        key = (ref.region, ref.name)
+        if self._filter_index is None or key not in self._filter_index:
+            self._index_filters(key)
+        if not inventory_blind and ref.region not in self._regions_without_group:
+            return list(self._filter_index.get(key, []))
         listed = self._describe_filters(ref.region, ref.name, None)
         if isinstance(listed, Gap):
             return listed
@@ -276,7 +296,13 @@ class ProwlerEvidence:
             getattr(self.cloudwatch, "metric_alarms", None) is None
         ):
             return self._alarms_for_metric(metric)
-        names = self._alarm_index.get((metric.region, metric.namespace, metric.name), [])
+        if self._alarms_by_metric is None:
+            self._index_alarms()
+        names = [
+            alarm.name
+            for alarm in self._alarms_by_metric.get(metric.name, ())
+            if alarm.region == metric.region and alarm.name_space == metric.namespace
+        ]
         return self._describe_alarms(metric.region, names)
 
     def math_alarms(self, region: str) -> list[AlarmEvidence] | Gap:
@@ -289,7 +315,9 @@ class ProwlerEvidence:
                 "cloudwatch:DescribeAlarms",
                 region,
             )
-        return self._describe_alarms(region, self._math_alarm_index.get(region, []))
+        if self._alarms_by_metric is None:
+            self._index_alarms()
+        return self._describe_alarms(region, self._math_alarms.get(region, []))
 
     def _describe_alarms(self, region: str, names: list[str]) -> list[AlarmEvidence] | Gap:
         if not names:
@@ -332,6 +360,8 @@ class ProwlerEvidence:
 
     # ------------------------------------------------------------------ topics
     def topic(self, arn: str) -> TopicEvidence | Gap:
+        if self._topic_index is None:
+            self._topic_index = {t.arn: t for t in (getattr(self.sns, "topics", None) or [])}
         known = self._topic_index.get(arn)
         if known is not None:
             subscriptions = getattr(known, "subscriptions", None) or []

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..filterpattern import PatternError, Verdict, certain_fields, coverage
+from ..filterpattern import PatternError, Verdict, cached_coverage, certain_fields
 from . import alarm as alarm_links
 from . import trail as trail_links
 from .evidence import (
@@ -250,7 +250,7 @@ class PathSearch:
         best: tuple[int, FilterSummary, str] | None = None
         for summary in summaries:
             try:
-                answer = coverage(summary.pattern, result.event)
+                answer = cached_coverage(summary.pattern, result.event)
             except PatternError as error:
                 result.gaps.append(
                     Gap(
@@ -311,7 +311,7 @@ class PathSearch:
         count = 0
         for event in self.events:
             try:
-                count += coverage(pattern, event).verdict is Verdict.CAUGHT
+                count += cached_coverage(pattern, event).verdict is Verdict.CAUGHT
             except PatternError:
                 return 0
         return count

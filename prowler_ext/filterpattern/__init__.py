@@ -10,7 +10,7 @@ Stages, one module each: `grammar.lark` (the grammar), `parser` (text → `ast`)
 """
 
 from .ast import Pattern
-from .coverage import Coverage, Verdict, coverage
+from .coverage import Coverage, Verdict, cached_coverage, coverage
 from .errors import PatternError
 from .events import CERTAIN_FIELDS, NETWORK_GATEWAY_EVENTS, certain_fields
 from .matcher import matches, record_text
@@ -24,6 +24,7 @@ __all__ = [
     "PatternError",
     "Verdict",
     "certain_fields",
+    "cached_coverage",
     "coverage",
     "matches",
     "parse",

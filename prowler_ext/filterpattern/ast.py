@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class Wildcard(Enum):
@@ -44,15 +45,15 @@ class Value:
     quoted: bool = False
     number: float | None = None
 
-    @property
+    @cached_property
     def leading_star(self) -> bool:
         return self.kind is ValueKind.STRING and len(self.text) > 1 and self.text.startswith("*")
 
-    @property
+    @cached_property
     def trailing_star(self) -> bool:
         return self.kind is ValueKind.STRING and len(self.text) > 1 and self.text.endswith("*")
 
-    @property
+    @cached_property
     def inner_text(self) -> str:
         """The value without its leading/trailing wildcard stars."""
         text = self.text
@@ -62,11 +63,11 @@ class Value:
             text = text[:-1]
         return text
 
-    @property
+    @cached_property
     def middle_star(self) -> bool:
         return self.kind is ValueKind.STRING and "*" in self.inner_text
 
-    @property
+    @cached_property
     def has_escape(self) -> bool:
         return self.quoted and "\\" in self.raw
 

@@ -104,7 +104,8 @@ class _Class:
 class _Variable:
     key: Any  # a path tuple, or ("wildcard", index) for a wildcard selector
     conditions: list[int] = field(default_factory=list)
-    groups: list[tuple[_Class, dict[int, Truth]]] = field(default_factory=list)
+    # classes no condition can tell apart form one group: (truths, members)
+    groups: list[tuple[dict[int, Truth], list[_Class]]] = field(default_factory=list)
 
 
 def _is_pattern_value(condition: ast.Condition) -> bool:
@@ -270,8 +271,8 @@ def _build_variable(
     if variable.key[0] == "wildcard":
         index = variable.conditions[0]
         variable.groups = [
-            (_Class(None, "no field satisfying it", bits=((index, _F),)), {index: _F}),
-            (_Class(None, "a field satisfying it", bits=((index, _T),)), {index: _T}),
+            ({index: _F}, [_Class(None, "no field satisfying it", bits=((index, _F),))]),
+            ({index: _T}, [_Class(None, "a field satisfying it", bits=((index, _T),))]),
         ]
         return None
     # one true/false bit per distinct wildcard or regex value on this field
@@ -305,11 +306,29 @@ def _build_variable(
         signature = tuple(vector[i] for i in variable.conditions)
         if signature not in seen:
             seen[signature] = len(variable.groups)
-            variable.groups.append((candidate, vector))
+            variable.groups.append((vector, [candidate]))
+        else:
+            variable.groups[seen[signature]][1].append(candidate)
     return None
 
 
+def _compatible(key: tuple, chosen: _Class, other_key: tuple, other: _Class) -> bool:
+    """Can one record give `key` a value of `chosen` and `other_key` one of `other`?"""
+    if len(key) > len(other_key):
+        key, chosen, other_key, other = other_key, other, key, chosen
+    if key == other_key or other_key[: len(key)] != key:
+        return True
+    if other.value is ABSENT and not other.abstract:
+        return True  # a deeper field is absent whatever its parent is
+    container = list if isinstance(other_key[len(key)], int) else dict
+    return not chosen.abstract and isinstance(chosen.value, container)
+
+
 # --------------------------------------------------------------------------- the proof
+
+
+class _OutOfBudgetError(Exception):
+    pass
 
 
 class _Search:
@@ -328,6 +347,7 @@ class _Search:
         self.counterexample: dict | None = None
         self.unrealized: str | None = None
         self.exhausted = False
+        self._failed_realizations: set[tuple] = set()
         self._classify()
 
     def _classify(self) -> None:
@@ -407,6 +427,23 @@ class _Search:
                 return self.variable_of[self.index[id(current)]]
         return None
 
+    def signature(self) -> tuple:
+        """What the proof depends on besides the pattern: the constant conditions' values."""
+        return tuple(sorted(self.constant.items(), key=lambda item: item[0]))
+
+    def outcome(self) -> tuple:
+        env = getattr(self, "counterexample_env", None) if self.counterexample is not None else None
+        return (env, self.exhausted, self.unknown, self.unrealized)
+
+    def replay(self, outcome: tuple) -> None:
+        """Take another event's proof with the same signature; rebuild its counterexample."""
+        env, self.exhausted, self.unknown, self.unrealized = outcome
+        if env is not None:
+            for variable in self.variables.values():
+                _build_variable(variable, self.conditions)
+            if not self._realize(dict(env)):
+                self.unknown = self.unknown or "a counterexample that could not be rebuilt"
+
     def run(self) -> None:
         for variable in self.variables.values():
             problem = _build_variable(variable, self.conditions)
@@ -414,7 +451,74 @@ class _Search:
                 self.unknown = self.unknown or f"the proof would have to enumerate {problem}"
                 self.exhausted = True
                 return
-        self._search(self.pattern.expression, {})
+        try:
+            kind, found = self._prove(self.pattern.expression, {})
+        except _OutOfBudgetError:
+            self.exhausted = True
+            return
+        if kind == "U":
+            self.unknown = self.unknown or found
+        elif kind == "F" and not self._realize(found):
+            # that falsifying assignment has no real record: look for another, one by one
+            self.steps = 0
+            self._search(self.pattern.expression, {})
+
+    def _tick(self) -> None:
+        self.steps += 1
+        if self.steps > self.budget:
+            raise _OutOfBudgetError
+
+    def _prove(self, node: Any, env: dict) -> tuple[str, Any]:
+        """("T", None) when `node` holds for every assignment extending `env`, ("F", assignment)
+        for one that falsifies it, ("U", reason) when only undocumented behaviour could.
+
+        Parts of a conjunction or disjunction that share no field are proved one by one: a
+        conjunction fails when one part can fail, a disjunction when every part can fail at
+        once (their assignments never overlap), so the cost adds up instead of multiplying.
+        """
+        self._tick()
+        result = self._peval(node, env)
+        if result is _T:
+            return "T", None
+        if result is _F:
+            return "F", dict(env)
+        if isinstance(result, _Unknown):
+            return "U", result.reason
+        if isinstance(result, (ast.AllOf, ast.AnyOf)):
+            parts = self._independent_parts(result)
+            if len(parts) > 1:
+                return self._prove_parts(parts, env, isinstance(result, ast.AllOf))
+        key = self._first_variable(result)
+        unknown = None
+        for vector, members in self.variables[key].groups:
+            member = self._pick(key, members, env)
+            if member is None:
+                continue  # no record can have this with what is already chosen
+            env[key] = (member, vector)
+            kind, found = self._prove(result, env)
+            del env[key]
+            if kind == "F":
+                return kind, found
+            if kind == "U":
+                unknown = unknown or found
+        return ("U", unknown) if unknown else ("T", None)
+
+    def _prove_parts(self, parts: list[Any], env: dict, conjunction: bool) -> tuple[str, Any]:
+        unknown = None
+        falsifying: dict = dict(env)
+        for part in parts:
+            kind, found = self._prove(part, env)
+            if conjunction and kind == "F":
+                return kind, found
+            if not conjunction and kind == "T":
+                return kind, None
+            if kind == "U":
+                unknown = unknown or found
+            elif kind == "F":
+                falsifying.update(found)
+        if unknown:
+            return "U", unknown
+        return ("T", None) if conjunction else ("F", falsifying)
 
     def _search(self, node: Any, env: dict) -> bool:
         """Look for a falsifying assignment of `node`; True stops the whole search (a
@@ -443,14 +547,32 @@ class _Search:
             if len(parts) > 1:
                 return any(self._search(part, env) for part in parts)
         key = self._first_variable(result)
-        for group in self.variables[key].groups:
-            env[key] = group
+        for vector, members in self.variables[key].groups:
+            member = self._pick(key, members, env)
+            if member is None:
+                continue
+            env[key] = (member, vector)
             if self._search(result, env):
                 return True
             del env[key]
         return False
 
+    @staticmethod
+    def _pick(key: Any, members: list[_Class], env: dict) -> _Class | None:
+        """The first class of the group that fits the fields already chosen."""
+        if key[0] == "wildcard":
+            return members[0]
+        for member in members:
+            if all(
+                _compatible(key, member, other_key, other[0])
+                for other_key, other in env.items()
+                if other_key[0] != "wildcard"
+            ):
+                return member
+        return None
+
     def _variables_in(self, node: Any) -> set:
+        """The top-level fields a sub-formula reads ("*" for a wildcard selector: any field)."""
         found = set()
         stack = [node]
         while stack:
@@ -460,23 +582,26 @@ class _Search:
             elif isinstance(current, (ast.Comparison, ast.Test)):
                 key = self.variable_of.get(self.index[id(current)])
                 if key is not None:
-                    found.add(key)
+                    found.add("*" if key[0] == "wildcard" else key[0])
         return found
 
-    def _independent_parts(self, node: ast.AllOf) -> list[Any]:
-        """The conjunction's children grouped so that no two groups share a field."""
+    def _independent_parts(self, node: ast.AllOf | ast.AnyOf) -> list[Any]:
+        """The children grouped so that no two groups share a field."""
         groups: list[tuple[set, list]] = []
         for child in node.children:
             variables = self._variables_in(child)
             merged_vars, merged_children = set(variables), [child]
-            for group in [g for g in groups if g[0] & variables]:
+            related = [
+                g for g in groups if g[0] & variables or (g[0] and "*" in variables) or "*" in g[0]
+            ]
+            for group in related:
                 groups.remove(group)
                 merged_vars |= group[0]
                 merged_children = group[1] + merged_children
             groups.append((merged_vars, merged_children))
+        kind = type(node)
         return [
-            children[0] if len(children) == 1 else ast.AllOf(tuple(children))
-            for _, children in groups
+            children[0] if len(children) == 1 else kind(tuple(children)) for _, children in groups
         ]
 
     def _minimal(self, env: dict) -> dict:
@@ -490,6 +615,10 @@ class _Search:
 
     def _realize(self, env: dict) -> bool:
         env = self._minimal(env)
+        attempt = tuple((key, id(group[0])) for key, group in env.items())
+        if attempt in self._failed_realizations:
+            return False
+        self._failed_realizations.add(attempt)
         for typical in (True, False):
             record = self._record(env, typical)
             if record is None:
@@ -569,8 +698,7 @@ def _set_path(record: dict, path: tuple, value: Any) -> bool:
                 return False
             if step not in node or not isinstance(node[step], (dict, list)):
                 if value is ABSENT:
-                    node.pop(step, None)
-                    return True
+                    return True  # nothing below a missing or scalar field
                 node[step] = [] if isinstance(path[position + 1], int) else {}
             node = node[step]
     last = path[-1]
@@ -625,6 +753,21 @@ def coverage(
     return replace(answer, counterexample=copy.deepcopy(answer.counterexample))
 
 
+_SHARED_SEARCHES: dict[tuple, tuple] = {}
+_SHARED_LIMIT = 16384
+
+
+def _remember(key: tuple, outcome: tuple) -> None:
+    if len(_SHARED_SEARCHES) >= _SHARED_LIMIT:
+        _SHARED_SEARCHES.clear()
+    _SHARED_SEARCHES[key] = outcome
+
+
+def cached_coverage(pattern: str | ast.Pattern, event_name: str) -> Coverage:
+    """`coverage()` without copying the counterexample: for callers that only read it."""
+    return _cached_coverage(parse(pattern).text, event_name, DEFAULT_BUDGET)
+
+
 @lru_cache(maxsize=16384)
 def _cached_coverage(text: str, event_name: str, budget: int) -> Coverage:
     parsed = parse(text)
@@ -638,7 +781,15 @@ def _cached_coverage(text: str, event_name: str, budget: int) -> Coverage:
             event_name=event_name,
         )
     search = _Search(parsed, event_name, budget)
-    search.run()
+    # Events whose certain fields give every condition the same constant value (the six gateway
+    # events, for a pattern that never reads eventName) have the same proof: search once.
+    shared_key = (text, search.signature(), budget)
+    shared = _SHARED_SEARCHES.get(shared_key)
+    if shared is None:
+        search.run()
+        _remember(shared_key, search.outcome())
+    else:
+        search.replay(shared)
     if search.counterexample is not None:
         described = _describe(search.counterexample_env, search.conditions)
         reason = (

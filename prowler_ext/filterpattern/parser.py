@@ -15,11 +15,12 @@ and often stands on many metric filters.
 from __future__ import annotations
 
 import re
+import threading
 import warnings
 from functools import lru_cache
 from importlib import resources
 
-from lark import Lark, Token, Transformer_NonRecursive
+from lark import Lark, Token, Transformer
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
@@ -74,6 +75,9 @@ _EXPECTED_NAMES = {
 _START_BY_FIRST_CHAR = {"{": "json_pattern", "[": "delimited_pattern"}
 
 
+_CURRENT = threading.local()  # the text being parsed, for the transformer's messages
+
+
 def _load_parser() -> Lark:
     grammar = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
     return Lark(
@@ -83,10 +87,8 @@ def _load_parser() -> Lark:
         start=["json_pattern", "delimited_pattern", "term_pattern"],
         propagate_positions=False,
         maybe_placeholders=False,
+        transformer=_ToAst(),  # applied at each reduction: no parse tree is built
     )
-
-
-_LARK = _load_parser()
 
 
 def parse(text: str | ast.Pattern) -> ast.Pattern:
@@ -110,16 +112,17 @@ def _parse_cached(text: str) -> ast.Pattern:
     if not stripped:
         return ast.TermPattern(text, ())
     start = _START_BY_FIRST_CHAR.get(stripped[0], "term_pattern")
+    _CURRENT.text = text
     try:
-        tree = _LARK.parse(text, start=start)
+        pattern = _LARK.parse(text, start=start)
     except UnexpectedInput as error:
         raise _pattern_error(error, text) from None
-    try:
-        pattern = _ToAst(text).transform(tree)
     except VisitError as error:
         if isinstance(error.orig_exc, PatternError):
             raise error.orig_exc from None
         raise
+    finally:
+        _CURRENT.text = ""
     _check_limits(pattern, text)
     return pattern
 
@@ -235,12 +238,13 @@ def _flatten(node_type: type, children) -> tuple:
     return tuple(flat)
 
 
-class _ToAst(Transformer_NonRecursive):
-    """Lark tree → ast nodes, bottom-up without recursion."""
+class _ToAst(Transformer):
+    """Grammar rules → ast nodes, called by the LALR parser at each reduction (bottom-up,
+    without recursion)."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+    @property
+    def text(self) -> str:
+        return _CURRENT.text
 
     # JSON patterns
     def json_pattern(self, children):
@@ -372,3 +376,6 @@ def _delimited_conditions(fields) -> list[ast.FieldCondition]:
         elif isinstance(node, ast.FieldCondition):
             found.append(node)
     return found
+
+
+_LARK = _load_parser()
