@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-fast lint bench clean
+.PHONY: venv demo demo-fixer test test-fast lint bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m demo
+
+demo-fixer: $(STAMP)
+	$(BIN)/python -m demo fixer
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

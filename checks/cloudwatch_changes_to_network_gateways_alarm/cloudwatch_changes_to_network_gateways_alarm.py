@@ -14,6 +14,9 @@ from prowler.providers.aws.services.sns.sns_client import sns_client
 
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 from prowler_ext.prowler_check import evaluate, report
+from prowler_ext.remediation.registration import register_fixer
+
+register_fixer(__name__)  # Prowler's --fixer imports the fixer under its own package path
 
 
 class cloudwatch_changes_to_network_gateways_alarm(Check):

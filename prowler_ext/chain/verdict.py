@@ -42,7 +42,7 @@ def decide(search: SearchResult, subject: str = "network gateway") -> ChainVerdi
         permission = f" (needs {gap.permission})" if gap.permission else ""
         more = f"; {len(gaps) - 1} more in the evidence" if len(gaps) > 1 else ""
         sentence = f"Cannot tell whether {names} reach a person: {gap.what}{permission}{more}."
-        return ChainVerdict(MANUAL, sentence, None, evidence)
+        return ChainVerdict(MANUAL, sentence, _furthest(missing), evidence)
     groups: dict[str, list[EventResult]] = {}
     for result in definite:
         key = result.failure.sentence if result.failure else "no path was found"
@@ -51,29 +51,37 @@ def decide(search: SearchResult, subject: str = "network gateway") -> ChainVerdi
     for reason, results in groups.items():
         failure = results[0].failure
         example = failure.detail.split(": ", 1)[-1] if failure and failure.detail else ""
+        # up to the filter an event is "not caught"; past it, it is caught but reaches nobody
+        caught_by_filter = failure is not None and failure.link > Link.METRIC_FILTER
         if len(results) == 1:
             detail = f" ({example})" if example else ""
-            parts.append(f"{results[0].event} is not caught: {reason}{detail}")
+            verb = "does not reach a person" if caught_by_filter else "is not caught"
+            parts.append(f"{results[0].event} {verb}: {reason}{detail}")
             continue
         detail = f" (for example, {example})" if example else ""
         if len(results) == len(events):
-            parts.append(f"none of the {len(events)} {subject} events is caught: {reason}{detail}")
+            verb = "reaches a person" if caught_by_filter else "is caught"
+            parts.append(f"none of the {len(events)} {subject} events {verb}: {reason}{detail}")
         else:
-            parts.append(
-                f"{_names(results, len(events), subject)} are not caught: {reason}{detail}"
-            )
+            verb = "do not reach a person" if caught_by_filter else "are not caught"
+            parts.append(f"{_names(results, len(events), subject)} {verb}: {reason}{detail}")
     if undecided:
         gap = _unique([g for r in undecided for g in r.gaps] + search.trail_gaps)[0]
         names = ", ".join(r.event for r in undecided)
         parts.append(f"{names} could not be checked: {gap.what}")
     sentence = "; ".join(parts)
     sentence = sentence[0].upper() + sentence[1:] + "."
+    return ChainVerdict(FAIL, sentence, _furthest(definite), evidence)
+
+
+def _furthest(results: list[EventResult]) -> Resource | None:
+    """The resource of the failure furthest along the chain: the best lead for a responder."""
     furthest = max(
-        (r.failure for r in definite if r.failure is not None),
+        (r.failure for r in results if r.failure is not None and r.failure.resource is not None),
         key=lambda failure: failure.link,
         default=None,
     )
-    return ChainVerdict(FAIL, sentence, furthest.resource if furthest else None, evidence)
+    return furthest.resource if furthest else None
 
 
 def _names(results: list[EventResult], total: int, subject: str, every: str = "") -> str:

@@ -1,7 +1,7 @@
 """From the path search to a repair plan: reuse what qualifies, create only what is missing.
 
 The plan follows the check's own engine: the same search over the same evidence decides which
-events reach nobody; metric filters are judged with `filterpattern.coverage`, alarms with the
+events reach nobody; metric filters are judged with `filterpattern` coverage proofs, alarms with the
 predicates of `chain.alarm`. On the log group of the first qualifying trail, every way to
 complete the chain is weighed:
 
@@ -40,7 +40,7 @@ from ..chain.evidence import (
 from ..chain.path import SearchResult
 from ..chain.verdict import decide
 from ..control import Control
-from ..filterpattern import PatternError, Verdict, coverage
+from ..filterpattern import PatternError, Verdict, cached_coverage
 from .account import AwsAccount, AwsCallError, TopicState
 from .names import (
     ALARM_NAME_MAX,
@@ -263,7 +263,9 @@ class Planner:
 
     def _catches_all(self, pattern: str) -> bool:
         try:
-            return all(coverage(pattern, r.event).verdict is Verdict.CAUGHT for r in self.missing)
+            return all(
+                cached_coverage(pattern, r.event).verdict is Verdict.CAUGHT for r in self.missing
+            )
         except PatternError:
             return False
 
@@ -503,6 +505,18 @@ class Planner:
             )
         if option.alarm is None:
             steps.append(self._alarm_step(region, option.filter.metric, topic))
+        if self.settings.topic_arn and topic.arn != self.settings.topic_arn:
+            self._notes.append(
+                f"TopicArn {self.settings.topic_arn} is not used: alarm {option.alarm.name} "
+                f"already notifies SNS topic {topic.name}"
+                if option.alarm
+                else f"TopicArn {self.settings.topic_arn} is not used"
+            )
+        if self.settings.subscriptions and topic.state and topic.state.confirmed:
+            self._notes.append(
+                f"Subscriptions are not added: SNS topic {topic.name} already has a confirmed "
+                "subscription"
+            )
         plan.steps = steps
         plan.awaiting = option.awaits
 

@@ -257,7 +257,7 @@ def test_zero_metric_value_never_alarms(aws):
     finding = run_check()
     assert finding.status == "FAIL"
     assert finding.status_extended == (
-        "None of the 6 network gateway events is caught: metric filter gateway-changes "
+        "None of the 6 network gateway events reaches a person: metric filter gateway-changes "
         "publishes '0', a value that never raises an alarm."
     )
 
@@ -281,7 +281,7 @@ def test_no_alarm_on_the_metric_fails(aws):
     finding = run_check()
     assert finding.status == "FAIL"
     assert finding.status_extended == (
-        "None of the 6 network gateway events is caught: no alarm watches metric "
+        "None of the 6 network gateway events reaches a person: no alarm watches metric "
         "CISBenchmark/GatewayChanges of metric filter gateway-changes in us-east-1."
     )
     assert finding.resource_arn.endswith(":metric-filter/gateway-changes")
@@ -325,7 +325,7 @@ def test_alarm_that_never_notifies_fails(aws, alarm, problem):
     finding = run_check()
     assert finding.status == "FAIL"
     assert finding.status_extended.startswith(
-        f"None of the 6 network gateway events is caught: {problem}"
+        f"None of the 6 network gateway events reaches a person: {problem}"
     )
     assert finding.resource_arn == made["alarm"]
 
@@ -340,7 +340,7 @@ def test_topic_that_does_not_exist_fails(aws):
     finding = run_check()
     assert finding.status == "FAIL"
     assert finding.status_extended == (
-        "None of the 6 network gateway events is caught: alarm gateway-changes notifies SNS "
+        "None of the 6 network gateway events reaches a person: alarm gateway-changes notifies SNS "
         "topic deleted-topic, which does not exist."
     )
     assert finding.resource_arn == f"arn:aws:sns:us-east-1:{ACCOUNT}:deleted-topic"

@@ -1,0 +1,205 @@
+"""The CIS 4.12 check against a simulated AWS account, next to Prowler's built-in check.
+
+    python -m demo                 # scan the demo account, outputs in ./output
+    python -m demo serve           # serve the demo account until Ctrl-C; run any prowler yourself
+
+Everything runs on 127.0.0.1: a patched moto server (``demo.moto_server``) in its own
+process, seeded by ``demo.account``, scanned by the real ``prowler`` CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import signal
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from demo.account import DEMO_STORY, seed_demo_account
+from demo.moto_server import running_moto_server
+from demo.prowler_cli import (
+    BUILTIN_CHECK,
+    OUR_CHECK,
+    ProwlerRun,
+    prowler_executable,
+    run_prowler,
+)
+
+REGIONS = ("us-east-1", "eu-west-1")
+OUTPUT_FORMATS = ("csv", "json-ocsf", "json-asff", "html")
+OUTPUT_NAME = "cis412-demo"
+
+_EXPORTED = (
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_EC2_METADATA_DISABLED",
+    "NO_PROXY",
+    "no_proxy",
+)
+
+
+def scan_args(output_formats: tuple[str, ...] = OUTPUT_FORMATS) -> list[str]:
+    return [
+        "aws",
+        "--checks",
+        OUR_CHECK,
+        BUILTIN_CHECK,
+        "-f",
+        *REGIONS,
+        "-M",
+        *output_formats,
+        "--no-banner",
+        "-z",  # a FAIL finding is the expected result here, not an error of the demo
+    ]
+
+
+def print_findings(run: ProwlerRun) -> None:
+    findings = run.findings
+    print(f"\nFindings ({run.output_file('.ocsf.json')}):")
+    order = {OUR_CHECK: 0, BUILTIN_CHECK: 1}
+    for finding in sorted(findings, key=lambda f: order.get(f["metadata"]["event_code"], 2)):
+        check_id = finding["metadata"]["event_code"]
+        who = "this plug-in" if check_id == OUR_CHECK else "Prowler built-in"
+        resources = finding.get("resources") or [{}]
+        print(f"\n  {finding['status_code']:<6} {check_id}  ({who})")
+        text = finding.get("status_detail") or finding.get("message") or ""
+        for line in textwrap.wrap(text, width=92):
+            print(f"         {line}")
+        print(f"         resource: {resources[0].get('uid', '?')}")
+    missing = [c for c in (OUR_CHECK, BUILTIN_CHECK) if not run.findings_of(c)]
+    if missing:
+        print(f"\n  (no finding from {', '.join(missing)}: see the prowler log above)")
+
+
+def print_outputs(output_dir: Path) -> None:
+    print(f"\nFiles written in {output_dir}:")
+    for path in sorted(p for p in output_dir.rglob("*") if p.is_file()):
+        print(f"  {path.relative_to(output_dir)}  ({path.stat().st_size} bytes)")
+
+
+def verdict(run: ProwlerRun) -> None:
+    ours = run.findings_of(OUR_CHECK)
+    builtin = run.findings_of(BUILTIN_CHECK)
+    ours_status = ours[0]["status_code"] if ours else "none"
+    builtin_status = builtin[0]["status_code"] if builtin else "none"
+    print(
+        f"\nCIS 4.12 on this account: this plug-in says {ours_status}, "
+        f"Prowler's built-in check says {builtin_status}."
+    )
+    if ours_status != "FAIL":
+        print("  (expected FAIL: CreateCustomerGateway and DeleteCustomerGateway reach nobody)")
+
+
+def demo(output_dir: Path) -> int:
+    print(DEMO_STORY)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with running_moto_server() as server:
+        print(f"\nmoto server (patched) on {server.endpoint_url}; seeding the demo account...")
+        seed_demo_account(server.endpoint_url)
+        args = scan_args()
+        print(f"\n$ prowler {' '.join(args)} -o {output_dir} -F {OUTPUT_NAME}\n", flush=True)
+        run = run_prowler(
+            args, server.env(), output_dir=output_dir, output_name=OUTPUT_NAME, echo=True
+        )
+    if run.crashed or not run.output_file(".ocsf.json").exists():
+        print(
+            f"\nprowler failed (exit {run.returncode}); is the plug-in installed? "
+            f"`prowler aws --list-checks` must list {OUR_CHECK}.",
+            file=sys.stderr,
+        )
+        return run.returncode or 1
+    print_findings(run)
+    verdict(run)
+    print_outputs(output_dir)
+    if not run.findings_of(OUR_CHECK):
+        print(f"\n{OUR_CHECK} produced no finding: it raised (see the log above).", file=sys.stderr)
+        return 1
+    return 0
+
+
+FIXER_CONFIG = Path(__file__).resolve().parent / "fixer.yaml"
+
+
+def fixer_story() -> int:
+    """Scan (FAIL), --fixer, scan again (PASS), --fixer again (nothing to do)."""
+    base = ["aws", "--checks", OUR_CHECK, "-f", *REGIONS, "--no-banner", "-z"]
+    fix = [*base, "--fixer", "--fixer-config", str(FIXER_CONFIG)]
+    steps = [("scan", base), ("fix", fix), ("scan again", base), ("fix again", fix)]
+    statuses = []
+    with running_moto_server() as server:
+        print(f"\nmoto server (patched) on {server.endpoint_url}; seeding the demo account...")
+        seed_demo_account(server.endpoint_url)
+        for title, args in steps:
+            print(f"\n=== {title}: prowler {' '.join(args)}\n", flush=True)
+            with tempfile.TemporaryDirectory(prefix="demo-fixer-") as out:
+                run = run_prowler(
+                    args + ["-M", "json-ocsf"], server.env(), output_dir=out, echo=True
+                )
+                if run.crashed:
+                    print(f"prowler failed (exit {run.returncode})", file=sys.stderr)
+                    return run.returncode or 1
+                if not title.startswith("fix"):
+                    found = run.findings_of(OUR_CHECK)
+                    statuses.append(found[0]["status_code"] if found else "none")
+    print(f"\nCIS 4.12 before the fixer: {statuses[0]}; after it: {statuses[1]}.")
+    return 0 if statuses == ["FAIL", "PASS"] else 1
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(port: int) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it as cleanly as Ctrl-C
+    with running_moto_server(port=port) as server:
+        seed_demo_account(server.endpoint_url)
+        env = server.env()
+        prowler = shlex.quote(prowler_executable())
+        print(DEMO_STORY)
+        print("\nThe demo account is served. In another shell:\n")
+        print("unset AWS_PROFILE AWS_SESSION_TOKEN HTTP_PROXY HTTPS_PROXY http_proxy https_proxy")
+        for name in _EXPORTED:
+            print(f"export {name}={shlex.quote(env[name])}")
+        print(
+            f"\n{prowler} aws --checks {OUR_CHECK} {BUILTIN_CHECK} -f {' '.join(REGIONS)}\n"
+            f"{prowler} aws --checks {OUR_CHECK} -f {' '.join(REGIONS)} --fixer "
+            f"--fixer-config {shlex.quote(str(FIXER_CONFIG))}\n"
+            f"\nCtrl-C stops the server (and forgets the account).",
+            flush=True,
+        )
+        try:
+            while server.alive():
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            print("\nstopping the moto server")
+            return 0
+        print(f"the moto server stopped by itself:\n{server.log_tail()}", file=sys.stderr)
+        return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    run_parser = sub.add_parser("run", help="scan the demo account (the default)")
+    run_parser.add_argument("-o", "--output-directory", default="output")
+    serve_parser = sub.add_parser("serve", help="serve the demo account until Ctrl-C")
+    serve_parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    sub.add_parser("fixer", help="scan, --fixer, scan again and --fixer again on the demo account")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args.port)
+    if args.command == "fixer":
+        return fixer_story()
+    return demo(Path(getattr(args, "output_directory", "output")).resolve())
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())

@@ -1,0 +1,279 @@
+"""The real ``prowler`` CLI, with the plug-in installed, against a patched moto server.
+
+Every scenario is its own account on one server (see conftest.py). The check's sentences are
+not asserted, only its status and the names a responder needs (the uncovered events).
+What each moto patch simulates is described in ``demo/moto_server.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import botocore.session
+import pytest
+from botocore.validate import ParamValidator
+
+from demo.account import (
+    CUSTOMER_GATEWAY_EVENTS,
+    AwsAccount,
+    delete_role,
+    put_alarm,
+    seed_compliant_account,
+    seed_demo_account,
+)
+from demo.prowler_cli import BUILTIN_CHECK, OUR_CHECK, ProwlerRun
+
+from .scans import Scenario
+
+pytestmark = pytest.mark.slow
+
+REGIONS = ["-f", "us-east-1", "eu-west-1"]
+ALL_FORMATS = ("csv", "json-ocsf", "json-asff", "html")
+SCAN_OURS = ["aws", "--checks", OUR_CHECK, *REGIONS, "--no-banner", "-z"]
+FOREIGN_ACCOUNT = "999999999999"
+
+
+def _cross_account_topic(account: AwsAccount) -> dict:
+    seeded = seed_compliant_account(account.endpoint_url, account=account)
+    put_alarm(
+        account,
+        "us-east-1",
+        "network-gateway-changes",
+        "NetworkGatewayEventCount",
+        alarm_actions=[f"arn:aws:sns:us-east-1:{FOREIGN_ACCOUNT}:org-security-alerts"],
+    )
+    return seeded
+
+
+def _deleted_delivery_role(account: AwsAccount) -> dict:
+    seeded = seed_compliant_account(account.endpoint_url, account=account)
+    delete_role(account, seeded["delivery_role"])
+    return seeded
+
+
+# Started in this order (longest first) as soon as the first test needs the server.
+SCENARIOS: dict[str, Scenario] = {
+    "compliance_union": Scenario(
+        "100000000003",
+        [
+            "aws",
+            "--compliance",
+            "cis_3.0_aws",
+            "cis_3.0_aws_semantic",
+            "-f",
+            "us-east-1",
+            "--no-banner",
+            "-z",
+        ],
+        lambda a: seed_compliant_account(a.endpoint_url, account=a),
+    ),
+    "demo": Scenario(
+        "100000000002",
+        ["aws", "--checks", OUR_CHECK, BUILTIN_CHECK, *REGIONS, "--no-banner", "-z"],
+        lambda a: seed_demo_account(a.endpoint_url, account=a),
+        output_formats=ALL_FORMATS,
+    ),
+    "compliant": Scenario(
+        "100000000001",
+        SCAN_OURS,
+        lambda a: seed_compliant_account(a.endpoint_url, account=a),
+        output_formats=ALL_FORMATS,
+    ),
+    "pending_subscription": Scenario(
+        "100000000004",
+        SCAN_OURS,
+        lambda a: seed_compliant_account(
+            a.endpoint_url, account=a, subscriptions=[("email", "netops@example.com")]
+        ),
+    ),
+    "deleted_delivery_role": Scenario("100000000005", SCAN_OURS, _deleted_delivery_role),
+    "default_selectors": Scenario(
+        "100000000006",
+        SCAN_OURS,
+        lambda a: seed_compliant_account(a.endpoint_url, account=a, event_selectors=None),
+    ),
+    "trail_home_eu_west_1": Scenario(
+        "100000000007",
+        SCAN_OURS,
+        lambda a: seed_compliant_account(a.endpoint_url, account=a, region="eu-west-1"),
+    ),
+    "cross_account_topic": Scenario("100000000008", SCAN_OURS, _cross_account_topic),
+    "list_checks": Scenario(None, ["aws", "--list-checks", "--no-banner"]),
+    "list_checks_cloudwatch": Scenario(
+        None, ["aws", "--list-checks", "--service", "cloudwatch", "--no-banner"]
+    ),
+    "list_compliance": Scenario(None, ["aws", "--list-compliance", "--no-banner"]),
+}
+
+
+def finished(board, name: str) -> ProwlerRun:
+    run = board.run(name)
+    assert not run.crashed, run.describe()
+    return run
+
+
+def only_finding(run: ProwlerRun, check_id: str = OUR_CHECK) -> dict:
+    findings = run.findings_of(check_id)
+    assert len(findings) == 1, f"{len(findings)} findings of {check_id}\n{run.describe()}"
+    return findings[0]
+
+
+def assert_status(run: ProwlerRun, status: str) -> dict:
+    finding = only_finding(run)
+    assert finding["status_code"] == status, (
+        f"expected {status}, got {finding['status_code']}: {finding['status_detail']}"
+    )
+    return finding
+
+
+def listed_check_ids(stdout: str) -> set[str]:
+    """Check IDs of `--list-checks` lines: `[check_id] Title - service [severity]`."""
+    return set(re.findall(r"^\[([a-z0-9_]+)\] ", stdout, re.M))
+
+
+# --- listing -------------------------------------------------------------------------------
+
+
+def test_list_checks_lists_our_check(scan_board):
+    assert OUR_CHECK in listed_check_ids(finished(scan_board, "list_checks").stdout)
+
+
+def test_list_checks_of_service_cloudwatch_lists_our_check(scan_board):
+    listed = listed_check_ids(finished(scan_board, "list_checks_cloudwatch").stdout)
+    assert OUR_CHECK in listed
+    assert BUILTIN_CHECK in listed
+    assert all(check.startswith("cloudwatch_") for check in listed)
+
+
+def test_list_compliance_lists_semantic_framework(scan_board):
+    stdout = finished(scan_board, "list_compliance").stdout
+    assert re.search(r"^- cis_3\.0_aws_semantic$", stdout, re.M), stdout[-3000:]
+
+
+# --- verdicts ------------------------------------------------------------------------------
+
+
+def test_benchmark_remediation_passes(scan_board):
+    finding = assert_status(finished(scan_board, "compliant"), "PASS")
+    # PASS names the alarm that completes the path.
+    assert "network-gateway-changes" in finding["resources"][0]["uid"]
+
+
+def test_demo_account_fails_naming_the_customer_gateway_events(scan_board):
+    run = finished(scan_board, "demo")
+    finding = assert_status(run, "FAIL")
+    for event in CUSTOMER_GATEWAY_EVENTS:
+        assert event in finding["status_detail"], finding["status_detail"]
+
+
+def test_builtin_check_passes_the_demo_account(scan_board):
+    """The reason for the plug-in: text matching sees the benchmark's pattern and an alarm."""
+    builtin = only_finding(finished(scan_board, "demo"), BUILTIN_CHECK)
+    assert builtin["status_code"] == "PASS", builtin["status_detail"]
+
+
+def test_pending_only_subscription_fails(scan_board):
+    assert_status(finished(scan_board, "pending_subscription"), "FAIL")
+
+
+def test_deleted_delivery_role_fails(scan_board):
+    assert_status(finished(scan_board, "deleted_delivery_role"), "FAIL")
+
+
+def test_trail_with_default_event_selectors_passes(scan_board):
+    assert_status(finished(scan_board, "default_selectors"), "PASS")
+
+
+def test_trail_seen_first_as_shadow_trail_passes(scan_board):
+    """Home region eu-west-1: Prowler may meet the trail in us-east-1 first."""
+    assert_status(finished(scan_board, "trail_home_eu_west_1"), "PASS")
+
+
+def test_topic_in_another_account_is_manual(scan_board):
+    """The subscriptions of another account's topic cannot be seen: MANUAL, never FAIL."""
+    assert_status(finished(scan_board, "cross_account_topic"), "MANUAL")
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ocsf.json", ".asff.json", ".html"])
+@pytest.mark.parametrize("scan", ["compliant", "demo"])
+def test_every_output_format_is_written(scan_board, scan, suffix):
+    path = finished(scan_board, scan).output_file(suffix)
+    assert path.is_file() and path.stat().st_size > 0, path
+    assert OUR_CHECK in path.read_text(), f"{OUR_CHECK} not in {path.name}"
+
+
+@pytest.mark.parametrize("scan,status", [("compliant", "PASS"), ("demo", "FAIL")])
+def test_csv_row_of_our_check(scan_board, scan, status):
+    text = finished(scan_board, scan).output_file(".csv").read_text()
+    rows = [r for r in csv.DictReader(io.StringIO(text), delimiter=";")]
+    ours = [r for r in rows if r["CHECK_ID"] == OUR_CHECK]
+    assert len(ours) == 1 and ours[0]["STATUS"] == status, ours
+    assert "CIS-3.0: 4.12" in ours[0]["COMPLIANCE"], ours[0]["COMPLIANCE"]
+
+
+@pytest.mark.parametrize("scan,status", [("compliant", "PASS"), ("demo", "FAIL")])
+def test_ocsf_finding_fields(scan_board, scan, status):
+    run = finished(scan_board, scan)
+    finding = only_finding(run)
+    assert finding["status_code"] == status
+    assert finding["metadata"]["event_code"] == OUR_CHECK
+    assert finding["finding_info"]["uid"].startswith(f"prowler-aws-{OUR_CHECK}-")
+    assert finding["cloud"]["account"]["uid"] == SCENARIOS[scan].account_id
+    assert "4.12" in finding["unmapped"]["compliance"].get("CIS-3.0", []), finding["unmapped"]
+
+
+SECURITY_HUB = botocore.session.get_session().get_service_model("securityhub")
+# Limits of BatchImportFindings that botocore's validator does not check (it checks types,
+# required members and enums; SecurityHub rejects longer values).
+ASFF_MAX_LENGTH = {"Title": 256, "Description": 1024}
+ASFF_MAX_RELATED_REQUIREMENTS = 32
+
+
+@pytest.mark.parametrize("scan", ["compliant", "demo"])
+def test_asff_is_a_valid_batch_import_findings_request(scan_board, scan):
+    findings = json.loads(finished(scan_board, scan).output_file(".asff.json").read_text())
+    assert findings
+    shape = SECURITY_HUB.operation_model("BatchImportFindings").input_shape
+    report = ParamValidator().validate({"Findings": findings}, shape)
+    assert not report.has_errors(), report.generate_report()
+    for finding in findings:
+        for key, limit in ASFF_MAX_LENGTH.items():
+            assert len(finding[key]) <= limit, (key, finding[key])
+        related = finding["Compliance"].get("RelatedRequirements", [])
+        assert len(related) <= ASFF_MAX_RELATED_REQUIREMENTS
+
+    ours = [f for f in findings if f["GeneratorId"] == f"prowler-{OUR_CHECK}"]
+    assert len(ours) == 1
+    assert "CIS-3.0 4.12" in ours[0]["Compliance"]["RelatedRequirements"]
+    expected = {"compliant": "PASSED", "demo": "FAILED"}[scan]
+    assert ours[0]["Compliance"]["Status"] == expected
+
+
+# --- compliance ----------------------------------------------------------------------------
+
+
+def test_compliance_union_writes_both_framework_csvs(scan_board):
+    run = finished(scan_board, "compliance_union")
+    builtin = run.compliance_file("cis_3.0_aws")
+    ours = run.compliance_file("cis_3.0_aws_semantic")
+    assert builtin.is_file() and builtin.stat().st_size > 0, run.describe()
+    assert ours.is_file(), run.describe()
+    rows = list(csv.DictReader(io.StringIO(ours.read_text()), delimiter=";"))
+    ours_rows = [r for r in rows if r.get("CHECKID") == OUR_CHECK]
+    assert ours_rows, f"no row of {OUR_CHECK} in {ours.name}: {rows[:3]}"
+    assert {r["REQUIREMENTS_ID"] for r in ours_rows} == {"4.12"}
+    assert {r["STATUS"] for r in ours_rows} == {"PASS"}
+    # The built-in framework's 4.12 is decided by Prowler's own check, in the same run.
+    builtin_rows = list(csv.DictReader(io.StringIO(builtin.read_text()), delimiter=";"))
+    assert any(r.get("CHECKID") == BUILTIN_CHECK for r in builtin_rows)
+    # One scan, both checks: the union of the two frameworks' checks ran.
+    assert {c: len(run.findings_of(c)) for c in (OUR_CHECK, BUILTIN_CHECK)} == {
+        OUR_CHECK: 1,
+        BUILTIN_CHECK: 1,
+    }
