@@ -24,17 +24,12 @@ from typing import Any
 
 import boto3
 
+from prowler_ext.filterpattern import NETWORK_GATEWAY_EVENTS
+
 HOME_REGION = "us-east-1"
 NAMESPACE = "CISBenchmark"
 
-GATEWAY_EVENTS = (
-    "CreateCustomerGateway",
-    "DeleteCustomerGateway",
-    "AttachInternetGateway",
-    "CreateInternetGateway",
-    "DeleteInternetGateway",
-    "DetachInternetGateway",
-)
+GATEWAY_EVENTS = NETWORK_GATEWAY_EVENTS
 CUSTOMER_GATEWAY_EVENTS = GATEWAY_EVENTS[:2]
 INTERNET_GATEWAY_EVENTS = GATEWAY_EVENTS[2:]
 

@@ -133,10 +133,6 @@ class MetricFilterEvidence:
     pattern: str
     transformations: tuple[MetricTransformation, ...]
 
-    @property
-    def arn_suffix(self) -> str:
-        return f"metric-filter/{self.name}"
-
 
 @dataclass(frozen=True)
 class MetricKey:
