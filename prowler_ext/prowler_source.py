@@ -20,7 +20,10 @@ located to its region. Every failure becomes a `Gap` naming the permission, neve
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -362,20 +365,38 @@ class ProwlerEvidence:
     def topic(self, arn: str) -> TopicEvidence | Gap:
         if self._topic_index is None:
             self._topic_index = {t.arn: t for t in (getattr(self.sns, "topics", None) or [])}
+        parts = arn.split(":")
+        region = parts[3] if len(parts) > 3 else ""
         known = self._topic_index.get(arn)
+        counted: TopicEvidence | Gap | None = None
         if known is not None:
             subscriptions = getattr(known, "subscriptions", None) or []
             confirmed = [s for s in subscriptions if str(s.arn).startswith("arn:")]
             if confirmed:
-                return TopicEvidence(
+                counted = TopicEvidence(
                     arn,
                     True,
                     len(confirmed),
                     len(subscriptions) - len(confirmed),
                     tuple(sorted({s.protocol for s in confirmed})),
                 )
-        parts = arn.split(":")
-        region = parts[3] if len(parts) > 3 else ""
+        if counted is None:
+            counted = self._list_subscriptions(arn, region)
+        if isinstance(counted, Gap) or not counted.exists:
+            return counted
+        key = getattr(known, "kms_master_key_id", None) if known is not None else None
+        if known is None:
+            key = self._topic_key(arn, region)
+            if isinstance(key, Gap):
+                return key
+        if not key:
+            return counted
+        problem = self._key_problem(str(key), region, arn)
+        if isinstance(problem, Gap):
+            return problem
+        return replace(counted, unusable_key=problem)
+
+    def _list_subscriptions(self, arn: str, region: str) -> TopicEvidence | Gap:
         client = self._client(self.sns, region)
         if client is None:
             return self._not_audited(region, f"SNS topic {arn}")
@@ -397,6 +418,114 @@ class ProwlerEvidence:
         except BotoCoreError as error:
             return self._call_gap(error, "sns:ListSubscriptionsByTopic", region, f"SNS topic {arn}")
         return TopicEvidence(arn, True, confirmed_count, pending, tuple(sorted(protocols)))
+
+    def _topic_key(self, arn: str, region: str) -> str | None | Gap:
+        """The topic's KmsMasterKeyId, for a topic Prowler's inventory does not hold."""
+        try:
+            self.stats.count("sns:GetTopicAttributes")
+            attributes = self._client(self.sns, region).get_topic_attributes(TopicArn=arn)
+        except (ClientError, BotoCoreError) as error:
+            return self._call_gap(error, "sns:GetTopicAttributes", region, f"SNS topic {arn}")
+        return (attributes.get("Attributes") or {}).get("KmsMasterKeyId")
+
+    def _key_problem(self, key: str, region: str, topic_arn: str) -> str | None | Gap:
+        """Why CloudWatch cannot publish to a topic encrypted with this key, or None.
+
+        CloudWatch alarms cannot use the AWS managed key alias/aws/sns, and a customer managed
+        key must allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* in its
+        key policy (a service principal gets nothing from IAM policies).
+        """
+        if key.endswith("alias/aws/sns"):
+            return "the AWS managed key alias/aws/sns, which CloudWatch alarms cannot use"
+        session = getattr(self.sns, "session", None)
+        what = f"the KMS key {key} of SNS topic {topic_arn}"
+        if session is None:
+            return Gap(f"{what} could not be read", "kms:DescribeKey", region)
+        try:
+            kms = session.client("kms", region_name=region)
+            self.stats.count("kms:DescribeKey")
+            metadata = kms.describe_key(KeyId=key).get("KeyMetadata") or {}
+            if metadata.get("KeyManager") == "AWS":
+                return f"the AWS managed key {key}, which CloudWatch alarms cannot use"
+            self.stats.count("kms:GetKeyPolicy")
+            document = kms.get_key_policy(KeyId=metadata.get("KeyId", key), PolicyName="default")
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            operation = "kms:GetKeyPolicy" if "GetKeyPolicy" in str(error) else "kms:DescribeKey"
+            if code == "NotFoundException":
+                return f"the KMS key {key}, which does not exist"
+            return self._call_gap(error, operation, region, what)
+        except BotoCoreError as error:
+            return self._call_gap(error, "kms:DescribeKey", region, what)
+        return key_policy_problem(key, document.get("Policy"), region)
+
+
+_CLOUDWATCH = "cloudwatch.amazonaws.com"
+_NEEDED_KMS_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
+
+
+def key_policy_problem(key: str, policy_text: Any, region: str) -> str | None | Gap:
+    """Does the key policy let CloudWatch alarms publish to a topic encrypted with the key?"""
+    try:
+        statements = json.loads(policy_text).get("Statement") or []
+    except (TypeError, ValueError, AttributeError):
+        return Gap(f"the key policy of KMS key {key} could not be read", "kms:GetKeyPolicy", region)
+    if isinstance(statements, dict):
+        statements = [statements]
+    granted: set[str] = set()
+    undecided = False
+    for statement in statements:
+        if not isinstance(statement, dict):
+            continue
+        principals = _principals(statement.get("Principal"))
+        names_cloudwatch = _CLOUDWATCH in principals or "*" in principals
+        if not names_cloudwatch:
+            continue
+        actions = statement.get("Action") or []
+        actions = [actions] if isinstance(actions, str) else actions
+        covered = {a for a in _NEEDED_KMS_ACTIONS if any(_action_covers(p, a) for p in actions)}
+        if statement.get("Effect") == "Deny" and covered:
+            return f"KMS key {key}, whose key policy denies CloudWatch {sorted(covered)[0]}"
+        if statement.get("Effect") != "Allow":
+            continue
+        if "*" in principals or statement.get("Condition"):
+            undecided = undecided or bool(covered)
+            continue
+        granted |= covered
+    if granted >= set(_NEEDED_KMS_ACTIONS):
+        return None
+    if undecided:
+        return Gap(
+            f"the key policy of KMS key {key} grants CloudWatch only under conditions the check "
+            "does not evaluate",
+            "kms:GetKeyPolicy",
+            region,
+        )
+    return (
+        f"KMS key {key}, whose key policy does not let cloudwatch.amazonaws.com use it "
+        "(kms:Decrypt and kms:GenerateDataKey*)"
+    )
+
+
+def _principals(principal: Any) -> set[str]:
+    if principal == "*":
+        return {"*"}
+    if not isinstance(principal, dict):
+        return set()
+    found: set[str] = set()
+    for value in principal.values():
+        found.update(
+            [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
+        )
+    return found
+
+
+def _action_covers(pattern: str, action: str) -> bool:
+    """Does an IAM action pattern (`kms:*`, `kms:GenerateDataKey*`, `*`) cover the action?"""
+    if not isinstance(pattern, str):
+        return False
+    regex = re.escape(pattern.lower()).replace(r"\*", ".*")
+    return re.fullmatch(regex, action.lower()) is not None
 
 
 def _filter_evidence(raw: Any, region: str, group: str) -> MetricFilterEvidence | None:

@@ -178,6 +178,8 @@ class TopicEvidence:
     confirmed: int = 0
     pending: int = 0
     protocols: tuple[str, ...] = ()
+    # why CloudWatch cannot publish to it (its KMS key), or None
+    unusable_key: str | None = None
 
 
 @dataclass

@@ -461,6 +461,16 @@ class PathSearch:
                 )
             )
             return False
+        if topic.unusable_key:
+            result.fail(
+                Failure(
+                    Link.TOPIC,
+                    f"alarm {alarm.name} notifies SNS topic {topic_name}, which is encrypted with "
+                    f"{topic.unusable_key}",
+                    topic_resource,
+                )
+            )
+            return False
         if topic.confirmed == 0:
             pending = f" ({topic.pending} pending)" if topic.pending else ""
             result.fail(

@@ -428,3 +428,58 @@ def test_denied_trail_listing_turns_a_fail_into_manual(aws):
         "CloudTrail trails could not be listed in every audited region" in finding.status_extended
     )
     assert "cloudtrail:DescribeTrails" in finding.status_extended
+
+
+def _encrypt_topic(account: AwsAccount, topic_arn: str, key: str) -> None:
+    account.client("sns").set_topic_attributes(
+        TopicArn=topic_arn, AttributeName="KmsMasterKeyId", AttributeValue=key
+    )
+
+
+def test_topic_encrypted_with_the_aws_managed_key_notifies_nobody(aws):
+    made = chain(aws)
+    _encrypt_topic(aws, made["topic"], "alias/aws/sns")
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended.endswith(
+        "alarm gateway-changes notifies SNS topic security-alerts, which is encrypted with the "
+        "AWS managed key alias/aws/sns, which CloudWatch alarms cannot use."
+    )
+    assert finding.resource_arn == made["topic"]
+
+
+def test_topic_key_whose_policy_ignores_cloudwatch_fails(aws):
+    made = chain(aws)
+    key_id = aws.client("kms").create_key(Description="topic key")["KeyMetadata"]["KeyId"]
+    _encrypt_topic(aws, made["topic"], key_id)
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert "whose key policy does not let cloudwatch.amazonaws.com use it" in (
+        finding.status_extended
+    )
+
+
+def test_topic_key_that_lets_cloudwatch_in_passes(aws):
+    import json
+
+    made = chain(aws)
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+            },
+        ],
+    }
+    key_id = aws.client("kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]["KeyId"]
+    _encrypt_topic(aws, made["topic"], key_id)
+    assert run_check().status == "PASS"
