@@ -53,6 +53,19 @@ def deny(provider: AwsProvider, service_id: str, operation: str, region: str) ->
     )
 
 
+def respond(provider: AwsProvider, service_id: str, operation: str, region: str, body: dict):
+    """Make one operation answer `body` (already parsed) in one region: an odd API response."""
+
+    def answer(request_signer, **_):
+        if request_signer.region_name != region:
+            return None
+        return AWSResponse("https://odd.invalid", 200, {}, None), body
+
+    provider.session.current_session.events.register(
+        f"before-call.{service_id}.{operation}", answer
+    )
+
+
 def run_check(provider: AwsProvider | None = None, regions: Iterable[str] = REGIONS):
     """Build Prowler's four clients against moto and return the check's single report."""
     from prowler.providers.aws.services.cloudtrail.cloudtrail_service import Cloudtrail

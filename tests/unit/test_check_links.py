@@ -19,7 +19,7 @@ from demo.account import (
     put_metric_filter,
 )
 
-from .prowler_run import ACCOUNT, build_provider, deny, run_check
+from .prowler_run import ACCOUNT, build_provider, deny, respond, run_check
 
 LOG_GROUP = "cloudtrail-logs"
 REGION = "us-east-1"
@@ -483,3 +483,51 @@ def test_topic_key_that_lets_cloudwatch_in_passes(aws):
     key_id = aws.client("kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]["KeyId"]
     _encrypt_topic(aws, made["topic"], key_id)
     assert run_check().status == "PASS"
+
+
+def test_odd_alarm_details_give_manual_not_a_traceback(aws):
+    """The alarm APIs answer an alarm with no ARN, statistic, threshold or periods. Prowler's own
+    alarm listing breaks on it (it needs AlarmArn); the check reads the alarm of the candidate
+    metric itself, cannot judge it, and says so."""
+    chain(aws)
+    provider = build_provider()
+    odd = {
+        "MetricAlarms": [
+            {
+                "AlarmName": "gateway-changes",
+                "MetricName": "GatewayChanges",
+                "Namespace": "CISBenchmark",
+                "Threshold": "high",
+            }
+        ]
+    }
+    for operation in ("DescribeAlarms", "DescribeAlarmsForMetric"):
+        respond(provider, "cloudwatch", operation, "us-east-1", odd)
+    finding = run_check(provider)
+    assert finding.status == "MANUAL"
+    assert "alarm gateway-changes has no statistic the check can read" in finding.status_extended
+
+
+def test_odd_metric_filter_details_give_manual_or_fail_never_a_traceback(aws):
+    """DescribeMetricFilters answers transformations that are not a list of objects."""
+    chain(aws)
+    provider = build_provider()
+    respond(
+        provider,
+        "cloudwatch-logs",
+        "DescribeMetricFilters",
+        "us-east-1",
+        {
+            "metricFilters": [
+                {
+                    "filterName": "gateway-changes",
+                    "filterPattern": BENCHMARK_PATTERN,
+                    "logGroupName": LOG_GROUP,
+                    "metricTransformations": "garbage",
+                }
+            ]
+        },
+    )
+    finding = run_check(provider)
+    assert finding.status in ("FAIL", "MANUAL")
+    assert finding.status_extended.endswith(".")
