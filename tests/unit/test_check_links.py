@@ -531,3 +531,53 @@ def test_odd_metric_filter_details_give_manual_or_fail_never_a_traceback(aws):
     finding = run_check(provider)
     assert finding.status in ("FAIL", "MANUAL")
     assert finding.status_extended.endswith(".")
+
+
+def test_two_filters_of_three_events_each_pass(aws):
+    create_logging_trail(
+        aws, "management-events", log_group=LOG_GROUP, event_selectors=ALL_MANAGEMENT_EVENTS
+    )
+    topic = create_topic(aws, REGION, "security-alerts", [("sqs", "secops-queue")])
+    halves = {
+        "customer": "{ $.eventName = CreateCustomerGateway || $.eventName = DeleteCustomerGateway "
+        "|| $.eventName = AttachInternetGateway }",
+        "internet": "{ $.eventName = CreateInternetGateway || $.eventName = DeleteInternetGateway "
+        "|| $.eventName = DetachInternetGateway }",
+    }
+    for name, pattern in halves.items():
+        put_metric_filter(aws, REGION, LOG_GROUP, name, pattern, f"{name}-changes")
+        put_alarm(aws, REGION, name, f"{name}-changes", alarm_actions=[topic])
+    finding = run_check()
+    assert finding.status == "PASS"
+    assert finding.status_extended.endswith("(and 1 more alarm path).")
+
+
+def test_metric_math_alarm_returning_the_metric_passes(aws):
+    create_logging_trail(
+        aws, "management-events", log_group=LOG_GROUP, event_selectors=ALL_MANAGEMENT_EVENTS
+    )
+    put_metric_filter(
+        aws, REGION, LOG_GROUP, "gateway-changes", BENCHMARK_PATTERN, "GatewayChanges"
+    )
+    topic = create_topic(aws, REGION, "security-alerts", [("sqs", "secops-queue")])
+    aws.client("cloudwatch").put_metric_alarm(
+        AlarmName="gateway-math",
+        Metrics=[
+            {
+                "Id": "m1",
+                "MetricStat": {
+                    "Metric": {"Namespace": "CISBenchmark", "MetricName": "GatewayChanges"},
+                    "Period": 300,
+                    "Stat": "Sum",
+                },
+                "ReturnData": True,
+            }
+        ],
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        EvaluationPeriods=1,
+        AlarmActions=[topic],
+    )
+    finding = run_check()
+    assert finding.status == "PASS"
+    assert "alarm gateway-math" in finding.status_extended
