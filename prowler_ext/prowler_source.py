@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
@@ -67,8 +66,9 @@ class ProwlerEvidence:
         # Indexes are built on first use and only as wide as the search needs.
         self._filter_index: dict[tuple[str, str], list[FilterSummary]] | None = None
         self._regions_without_group: set[str] = set()
-        self._alarms_by_metric: dict[str, list[Any]] | None = None
-        self._math_alarms: dict[str, list[str]] = {}
+        self._wanted_metrics: set[str | None] = set()
+        self._alarm_index: dict[tuple[str, str | None], list[str]] | None = None
+        self._indexed_metrics: set[str | None] = set()
         self._topic_index: dict[str, Any] | None = None
         self._log_groups: set[tuple[str, str]] | None = None
         self._details: dict[FilterSummary, MetricFilterEvidence] = {}
@@ -83,7 +83,8 @@ class ProwlerEvidence:
         return wanted
 
     def _index_filters(self, also: tuple[str, str]) -> None:
-        """One pass over the filter inventory, keeping the filters of trails' log groups."""
+        """One pass over the filter inventory, keeping the filters of the trails' log groups
+        (and the metric names they publish, for the alarm pass)."""
         wanted = self._trail_log_groups() | {also}
         wanted_names = {name for _, name in wanted}
         index: dict[tuple[str, str], list[FilterSummary]] = {key: [] for key in wanted}
@@ -91,12 +92,8 @@ class ProwlerEvidence:
             group = metric_filter.log_group
             if group is None:
                 self._regions_without_group.add(metric_filter.region)
-                continue
-            if group.name not in wanted_names:
-                continue
-            key = (metric_filter.region, group.name)
-            if key in wanted:
-                index[key].append(
+            elif group.name in wanted_names and (metric_filter.region, group.name) in index:
+                index[(metric_filter.region, group.name)].append(
                     FilterSummary(
                         metric_filter.name,
                         metric_filter.region,
@@ -104,17 +101,27 @@ class ProwlerEvidence:
                         metric_filter.pattern or "",
                     )
                 )
+                self._wanted_metrics.add(metric_filter.metric)
         self._filter_index = index
 
-    def _index_alarms(self) -> None:
-        """One pass over the alarm inventory: names by metric name, metric-math by region."""
-        by_metric: dict[str, list[Any]] = defaultdict(list)
+    def _index_alarms(self, also: str) -> None:
+        """One pass over the alarm inventory, keeping the alarms on the metrics the candidate
+        filters publish, and the metric-math alarms, by (region, metric name)."""
+        self._wanted_metrics.add(also)
+        index: dict[tuple[str, str | None], list[str]] = {}
         for alarm in getattr(self.cloudwatch, "metric_alarms", None) or []:
-            if alarm.metric:
-                by_metric[alarm.metric].append(alarm)
-            else:
-                self._math_alarms.setdefault(alarm.region, []).append(alarm.name)
-        self._alarms_by_metric = by_metric
+            if alarm.metric is None or alarm.metric in self._wanted_metrics:
+                index.setdefault((alarm.region, alarm.metric), []).append(alarm.name)
+        self._alarm_index = index
+        self._indexed_metrics = set(self._wanted_metrics)
+
+    def _inventory_alarms(self, metric_name: str | None, region: str) -> list[str]:
+        """Names of the inventory's alarms on a metric name (None: metric-math) in a region."""
+        if self._alarm_index is None or (
+            metric_name is not None and metric_name not in self._indexed_metrics
+        ):
+            self._index_alarms(metric_name)
+        return self._alarm_index.get((region, metric_name), [])
 
     # ------------------------------------------------------------------ helpers
     def _client(self, service: Any, region: str) -> Any | None:
@@ -299,14 +306,11 @@ class ProwlerEvidence:
             getattr(self.cloudwatch, "metric_alarms", None) is None
         ):
             return self._alarms_for_metric(metric)
-        if self._alarms_by_metric is None:
-            self._index_alarms()
-        names = [
-            alarm.name
-            for alarm in self._alarms_by_metric.get(metric.name, ())
-            if alarm.region == metric.region and alarm.name_space == metric.namespace
-        ]
-        return self._describe_alarms(metric.region, names)
+        names = self._inventory_alarms(metric.name, metric.region)
+        alarms = self._describe_alarms(metric.region, names)
+        if isinstance(alarms, Gap):
+            return alarms
+        return [a for a in alarms if a.namespace == metric.namespace]
 
     def math_alarms(self, region: str) -> list[AlarmEvidence] | Gap:
         if getattr(self.cloudwatch, "metric_alarms_unavailable", False) or (
@@ -318,9 +322,7 @@ class ProwlerEvidence:
                 "cloudwatch:DescribeAlarms",
                 region,
             )
-        if self._alarms_by_metric is None:
-            self._index_alarms()
-        return self._describe_alarms(region, self._math_alarms.get(region, []))
+        return self._describe_alarms(region, self._inventory_alarms(None, region))
 
     def _describe_alarms(self, region: str, names: list[str]) -> list[AlarmEvidence] | Gap:
         if not names:
