@@ -22,7 +22,6 @@ names and values) and on what a free field could add.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 import re
@@ -439,8 +438,6 @@ class _Search:
         """Take another event's proof with the same signature; rebuild its counterexample."""
         env, self.exhausted, self.unknown, self.unrealized = outcome
         if env is not None:
-            for variable in self.variables.values():
-                _build_variable(variable, self.conditions)
             if not self._realize(dict(env)):
                 self.unknown = self.unknown or "a counterexample that could not be rebuilt"
 
@@ -634,8 +631,8 @@ class _Search:
         return False
 
     def _record(self, env: dict, typical: bool) -> dict | None:
-        record: dict = copy.deepcopy(dict(TYPICAL_FIELDS)) if typical else {}
-        record.update(copy.deepcopy(self.fixed))
+        record: dict = json.loads(_TYPICAL_JSON) if typical else {}
+        record.update(self.fixed)  # scalars
         assignments = sorted(
             ((key, group[0]) for key, group in env.items() if key[0] != "wildcard"),
             key=lambda item: len(item[0]),
@@ -710,15 +707,23 @@ def _set_path(record: dict, path: tuple, value: Any) -> bool:
             return True
         while len(node) <= last:
             node.append({})
-        node[last] = copy.deepcopy(value)
+        node[last] = _fresh(value)
         return True
     if not isinstance(node, dict):
         return value is ABSENT
     if value is ABSENT:
         node.pop(last, None)
     else:
-        node[last] = copy.deepcopy(value)
+        node[last] = _fresh(value)
     return True
+
+
+_TYPICAL_JSON = json.dumps(dict(TYPICAL_FIELDS))
+
+
+def _fresh(value: Any) -> Any:
+    """A class value for a record: scalars as they are, a new empty object or array."""
+    return type(value)() if isinstance(value, (dict, list)) else value
 
 
 def _describe(env: dict, conditions: tuple[ast.Condition, ...] = ()) -> str:
@@ -750,7 +755,7 @@ def coverage(
     answer = _cached_coverage(parsed.text, event_name, budget)
     if answer.counterexample is None:
         return answer
-    return replace(answer, counterexample=copy.deepcopy(answer.counterexample))
+    return replace(answer, counterexample=json.loads(json.dumps(answer.counterexample)))
 
 
 _SHARED_SEARCHES: dict[tuple, tuple] = {}
