@@ -581,3 +581,40 @@ def test_metric_math_alarm_returning_the_metric_passes(aws):
     finding = run_check()
     assert finding.status == "PASS"
     assert "alarm gateway-math" in finding.status_extended
+
+
+def test_organization_trail_of_the_management_account_is_manual(aws):
+    """A member account sees the organization's trail, with the management account's ARN and
+    log group; DescribeTrails answers it here as AWS does (moto has no organization trails)."""
+    management = "999999999999"
+    provider = build_provider()
+    respond(
+        provider,
+        "cloudtrail",
+        "DescribeTrails",
+        "us-east-1",
+        {
+            "trailList": [
+                {
+                    "Name": "org-trail",
+                    "S3BucketName": "org-cloudtrail-logs",
+                    "IsMultiRegionTrail": True,
+                    "IsOrganizationTrail": True,
+                    "HomeRegion": "us-east-1",
+                    "TrailARN": f"arn:aws:cloudtrail:us-east-1:{management}:trail/org-trail",
+                    "LogFileValidationEnabled": True,
+                    "CloudWatchLogsLogGroupArn": (
+                        f"arn:aws:logs:us-east-1:{management}:log-group:org-trail-logs:*"
+                    ),
+                    "HasInsightSelectors": False,
+                }
+            ]
+        },
+    )
+    finding = run_check(provider)
+    assert finding.status == "MANUAL"
+    assert finding.status_extended == (
+        "Cannot tell whether the 6 network gateway events reach a person: trail org-trail is an "
+        f"organization trail of account {management}; its log group, filters and alarms live "
+        "there."
+    )
