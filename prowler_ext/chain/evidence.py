@@ -7,7 +7,7 @@ clients (and a few targeted calls); the path search in `chain.path` reads only t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -216,12 +216,3 @@ class EvidenceSource(Protocol):
     def math_alarms(self, region: str) -> list[AlarmEvidence] | Gap: ...
 
     def topic(self, arn: str) -> TopicEvidence | Gap: ...
-
-
-def as_dict(value: Any) -> dict:
-    """Evidence as plain JSON-ready data."""
-    from dataclasses import asdict, is_dataclass
-
-    if is_dataclass(value):
-        return asdict(value)
-    return dict(value)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
@@ -40,7 +39,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 from . import ast
 from .events import SAMPLE_VALUES, TYPICAL_FIELDS, certain_fields
-from .matcher import evaluate, select
+from .matcher import condition_outcome, evaluate, select
 from .parser import parse
 from .regex import searcher
 from .values import ABSENT, equals
@@ -354,7 +353,7 @@ class _Search:
         for i, condition in enumerate(self.conditions):
             selector = condition.selector
             if selector.has_wildcard:
-                outcome = evaluate_condition_on(condition, self.fixed)
+                outcome = condition_outcome(condition, self.fixed)
                 if isinstance(condition, ast.Test) or condition.op == "!=":
                     operator = (
                         condition.op
@@ -673,12 +672,6 @@ class _Search:
             if all(o.value == bit and o.doubt is None for o, bit in outcomes):
                 return candidate
         return None
-
-
-def evaluate_condition_on(condition: ast.Condition, document: Mapping) -> Any:
-    from .matcher import condition_outcome
-
-    return condition_outcome(condition, dict(document))
 
 
 def _set_path(record: dict, path: tuple, value: Any) -> bool:
