@@ -5,8 +5,10 @@
     coverage(pattern, event_name) -> Coverage   CAUGHT / MISSED (+ counterexample) / UNKNOWN
 
 Stages, one module each: `grammar.lark` (the grammar), `parser` (text → `ast`), `values`
-(what a condition says about one JSON value), `matcher` (concrete matching) and `coverage`
-(the proof over every possible record of an event, with `events` as its data).
+(what a condition says about one JSON value), `regex` (linear-time regex search), `matcher`
+(concrete matching), `classes` (the kinds of value a free field can hold), `coverage` (the
+proof over every possible record of an event, with `events` as its data), `terms` (coverage of
+text-term patterns) and `answers` (the `Coverage` answer).
 """
 
 from .ast import Pattern

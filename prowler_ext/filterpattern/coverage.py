@@ -25,302 +25,35 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from dataclasses import dataclass, field, replace
-from enum import Enum
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-try:  # Python 3.11+: the regex parser moved; the old names warn
-    from re import _constants as sre_constants
-    from re import _parser as sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
-
 from . import ast
+from .answers import Coverage, Verdict, article
+from .classes import (
+    F,
+    T,
+    Truth,
+    Unknown,
+    ValueClass,
+    Variable,
+    build_variable,
+    compatible,
+    is_pattern_value,
+    string_fragments,
+    truth,
+)
 from .events import SAMPLE_VALUES, TYPICAL_FIELDS, certain_fields
 from .matcher import condition_outcome, evaluate, select
 from .parser import parse
-from .regex import searcher
+from .terms import term_coverage
 from .values import ABSENT, equals
 from .values import evaluate as evaluate_condition
 
 DEFAULT_BUDGET = 100_000
-MAX_PATTERN_BITS = 8  # wildcard/regex conditions on one field enumerated as true/false
 
-
-class Verdict(str, Enum):
-    CAUGHT = "CAUGHT"
-    MISSED = "MISSED"
-    UNKNOWN = "UNKNOWN"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-@dataclass(frozen=True)
-class Coverage:
-    verdict: Verdict
-    reason: str
-    counterexample: dict | None = None
-    event_name: str = ""
-
-
-# --------------------------------------------------------------------------- three-valued truth
-
-
-@dataclass(frozen=True)
-class _Unknown:
-    reason: str
-
-
-_T, _F = True, False
-Truth = Any  # True, False or _Unknown
-
-
-def _truth(outcome) -> Truth:
-    return _Unknown(outcome.doubt) if outcome.doubt else outcome.value
-
-
-# --------------------------------------------------------------------------- value classes
-
-
-@dataclass(frozen=True)
-class _Class:
-    """One class of values of a variable: a concrete JSON value, or abstract bits."""
-
-    value: Any
-    label: str
-    bits: tuple[tuple[Any, bool], ...] | None = None  # pattern value → matches, abstract strings
-
-    @property
-    def abstract(self) -> bool:
-        return self.bits is not None
-
-
-@dataclass
-class _Variable:
-    key: Any  # a path tuple, or ("wildcard", index) for a wildcard selector
-    conditions: list[int] = field(default_factory=list)
-    # classes no condition can tell apart form one group: (truths, members)
-    groups: list[tuple[dict[int, Truth], list[_Class]]] = field(default_factory=list)
-
-
-def _is_pattern_value(condition: ast.Condition) -> bool:
-    return isinstance(condition, ast.Comparison) and (
-        condition.value.kind is ast.ValueKind.REGEX
-        or (
-            condition.value.kind is ast.ValueKind.STRING
-            and (
-                condition.value.leading_star
-                or condition.value.trailing_star
-                or condition.value.middle_star
-            )
-        )
-    )
-
-
-def _abstract_truth(condition: ast.Condition, bit: bool | None) -> Truth:
-    """A condition against a string that equals no constant, given its pattern bit."""
-    if isinstance(condition, ast.Test):
-        return _F
-    op, value = condition.op, condition.value
-    if bit is not None:
-        return bit if op == "=" else (not bit if op == "!=" else _F)
-    if value.kind is ast.ValueKind.PRESENT:
-        return _T if op == "=" else _F
-    if op == "=":
-        return _F
-    if op == "!=":
-        return _Unknown(f"the escape inside {value.raw}") if value.has_escape else _T
-    return _F
-
-
-def _regex_sample(regex: str) -> str | None:
-    """A short string the regular expression finds, or None."""
-    try:
-        parsed = sre_parse.parse(regex)
-    except (sre_constants.error, RecursionError, OverflowError):
-        return None
-    out: list[str] = []
-
-    def emit(items) -> bool:
-        for op, arg in items:
-            if op is sre_constants.LITERAL:
-                out.append(chr(arg))
-            elif op is sre_constants.ANY:
-                out.append("x")
-            elif op is sre_constants.IN:
-                char = _class_char(arg)
-                if char is None:
-                    return False
-                out.append(char)
-            elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-                low, _high, sub = arg
-                for _ in range(min(low, 50)):
-                    if not emit(sub):
-                        return False
-            elif op is sre_constants.SUBPATTERN:
-                if not emit(arg[-1]):
-                    return False
-            elif op is sre_constants.BRANCH:
-                if not emit(arg[1][0]):
-                    return False
-            elif op is sre_constants.AT:
-                continue
-            else:
-                return False
-        return True
-
-    if not emit(parsed):
-        return None
-    sample = "".join(out)
-    return sample if searcher(regex)(sample) else None
-
-
-def _class_char(items) -> str | None:
-    for op, arg in items:
-        if op is sre_constants.LITERAL:
-            return chr(arg)
-        if op is sre_constants.RANGE:
-            return chr(arg[0])
-        if op is sre_constants.CATEGORY:
-            return {
-                sre_constants.CATEGORY_DIGIT: "0",
-                sre_constants.CATEGORY_WORD: "a",
-                sre_constants.CATEGORY_SPACE: " ",
-                sre_constants.CATEGORY_NOT_DIGIT: "a",
-                sre_constants.CATEGORY_NOT_WORD: "-",
-                sre_constants.CATEGORY_NOT_SPACE: "a",
-            }.get(arg)
-        if op is sre_constants.NEGATE:
-            return None
-    return None
-
-
-def _string_fragments(conditions: list[ast.Condition]) -> list[str]:
-    """Strings that make the pattern-valued conditions true, to build witnesses from."""
-    fragments: list[str] = []
-    for condition in conditions:
-        if not isinstance(condition, ast.Comparison):
-            continue
-        value = condition.value
-        if value.kind is ast.ValueKind.REGEX:
-            sample = _regex_sample(value.text)
-            if sample is not None:
-                fragments.append(sample)
-        elif value.kind is ast.ValueKind.STRING:
-            inner = value.inner_text
-            fragments.append(inner)
-            fragments.append(inner.replace("*", ""))
-            if value.leading_star:
-                fragments.append("x" + inner)
-            if value.trailing_star:
-                fragments.append(inner + "x")
-    return list(dict.fromkeys(fragments))
-
-
-def _concrete_classes(path: Any, conditions: list[ast.Condition]) -> list[_Class]:
-    classes: list[_Class] = []
-    for sample in SAMPLE_VALUES.get(path, ()) if isinstance(path, tuple) else ():
-        classes.append(_Class(sample, f"= {json.dumps(sample)}"))
-    classes.append(_Class(ABSENT, "absent"))
-    numbers: set[float] = set()
-    for condition in conditions:
-        if not isinstance(condition, ast.Comparison):
-            continue
-        value = condition.value
-        if value.kind is ast.ValueKind.NUMBER and value.number is not None:
-            numbers.add(value.number)
-            classes.append(_Class(value.text, f"= {json.dumps(value.text)}"))
-        elif value.kind is ast.ValueKind.STRING:
-            classes.append(_Class(value.text, f"= {json.dumps(value.text)}"))
-            if value.leading_star or value.trailing_star:
-                classes.append(_Class(value.inner_text, f"= {json.dumps(value.inner_text)}"))
-    classes.append(_Class("other-value", '= "other-value"'))
-    classes.append(_Class("12345", '= "12345"'))
-    classes.extend(
-        [
-            _Class(None, "= null"),
-            _Class(True, "= true"),
-            _Class(False, "= false"),
-            _Class({}, "= {}"),
-            _Class([], "= []"),
-        ]
-    )
-    points = sorted(numbers)
-    numeric: list[float] = []
-    for i, point in enumerate(points):
-        numeric.extend([point - 1, point])
-        if i + 1 < len(points):
-            numeric.append((point + points[i + 1]) / 2)
-    numeric.append((points[-1] + 1) if points else 0)
-    for number in dict.fromkeys(numeric):
-        as_json = int(number) if float(number).is_integer() and abs(number) < 1e15 else number
-        classes.append(_Class(as_json, f"= {json.dumps(as_json)}"))
-    return classes
-
-
-def _build_variable(
-    variable: _Variable, pattern_conditions: tuple[ast.Condition, ...]
-) -> str | None:
-    """Fill `variable.groups`; returns a reason when the classes are too many to enumerate."""
-    conditions = [pattern_conditions[i] for i in variable.conditions]
-    if variable.key[0] == "wildcard":
-        index = variable.conditions[0]
-        variable.groups = [
-            ({index: _F}, [_Class(None, "no field satisfying it", bits=((index, _F),))]),
-            ({index: _T}, [_Class(None, "a field satisfying it", bits=((index, _T),))]),
-        ]
-        return None
-    # one true/false bit per distinct wildcard or regex value on this field
-    pattern_values = list(
-        dict.fromkeys(
-            pattern_conditions[i].value.raw
-            for i in variable.conditions
-            if _is_pattern_value(pattern_conditions[i])
-        )
-    )
-    if len(pattern_values) > MAX_PATTERN_BITS:
-        return f"{len(pattern_values)} wildcard or regex values on one field"
-    candidates = _concrete_classes(variable.key, conditions)
-    for bits in itertools.product((_F, _T), repeat=len(pattern_values)):
-        assignment = tuple(zip(pattern_values, bits, strict=True))
-        label = ", ".join(
-            f"{'matching' if bit else 'not matching'} {raw}" for raw, bit in assignment
-        )
-        candidates.append(_Class(None, f"a string {label}".strip(), bits=assignment))
-    seen: dict[tuple, int] = {}
-    for candidate in candidates:
-        bits = dict(candidate.bits or ())
-        vector: dict[int, Truth] = {}
-        for index in variable.conditions:
-            condition = pattern_conditions[index]
-            if candidate.abstract:
-                bit = bits.get(condition.value.raw) if _is_pattern_value(condition) else None
-                vector[index] = _abstract_truth(condition, bit)
-            else:
-                vector[index] = _truth(evaluate_condition(condition, candidate.value))
-        signature = tuple(vector[i] for i in variable.conditions)
-        if signature not in seen:
-            seen[signature] = len(variable.groups)
-            variable.groups.append((vector, [candidate]))
-        else:
-            variable.groups[seen[signature]][1].append(candidate)
-    return None
-
-
-def _compatible(key: tuple, chosen: _Class, other_key: tuple, other: _Class) -> bool:
-    """Can one record give `key` a value of `chosen` and `other_key` one of `other`?"""
-    if len(key) > len(other_key):
-        key, chosen, other_key, other = other_key, other, key, chosen
-    if key == other_key or other_key[: len(key)] != key:
-        return True
-    if other.value is ABSENT and not other.abstract:
-        return True  # a deeper field is absent whatever its parent is
-    container = list if isinstance(other_key[len(key)], int) else dict
-    return not chosen.abstract and isinstance(chosen.value, container)
-
+__all__ = ["DEFAULT_BUDGET", "Coverage", "Verdict", "cached_coverage", "coverage"]
 
 # --------------------------------------------------------------------------- the proof
 
@@ -340,7 +73,7 @@ class _Search:
         self.index = {id(c): i for i, c in enumerate(self.conditions)}
         self.constant: dict[int, Truth] = {}
         self.variable_of: dict[int, Any] = {}
-        self.variables: dict[Any, _Variable] = {}
+        self.variables: dict[Any, Variable] = {}
         self.unknown: str | None = None
         self.counterexample: dict | None = None
         self.unrealized: str | None = None
@@ -360,41 +93,41 @@ class _Search:
                         if isinstance(condition, ast.Comparison)
                         else condition.kind.value
                     )
-                    self.constant[i] = _Unknown(
+                    self.constant[i] = Unknown(
                         f"{operator} with the wildcard selector {selector.text}"
                     )
                 elif outcome.value and not outcome.doubt:
-                    self.constant[i] = _T
+                    self.constant[i] = T
                 else:
                     key = ("wildcard", i)
-                    self.variables[key] = _Variable(key, [i])
+                    self.variables[key] = Variable(key, [i])
                     self.variable_of[i] = key
                 continue
             first = selector.path[0]
             if isinstance(first, str) and first in self.fixed:
                 values, _ = select(selector, self.fixed)
-                self.constant[i] = _truth(evaluate_condition(condition, values[0]))
+                self.constant[i] = truth(evaluate_condition(condition, values[0]))
             elif isinstance(first, str) and first.lower() in fixed_keys:
-                self.constant[i] = _Unknown(f"the key case of {selector.text}")
+                self.constant[i] = Unknown(f"the key case of {selector.text}")
             else:
                 key = selector.path
-                self.variables.setdefault(key, _Variable(key)).conditions.append(i)
+                self.variables.setdefault(key, Variable(key)).conditions.append(i)
                 self.variable_of[i] = key
 
     # partial evaluation: a truth, or a residual expression
     def _peval(self, node: ast.Expression, env: dict) -> Any:
         if isinstance(node, (ast.AllOf, ast.AnyOf)):
             is_all = isinstance(node, ast.AllOf)
-            absorbing, neutral = (_F, _T) if is_all else (_T, _F)
+            absorbing, neutral = (F, T) if is_all else (T, F)
             residual: list[Any] = []
-            unknown: _Unknown | None = None
+            unknown: Unknown | None = None
             for child in node.children:
                 result = self._peval(child, env)
                 if result is absorbing:
                     return absorbing
                 if result is neutral:
                     continue
-                if isinstance(result, _Unknown):
+                if isinstance(result, Unknown):
                     unknown = unknown or result
                 else:
                     residual.append(result)
@@ -405,7 +138,7 @@ class _Search:
             if len(residual) == 1:
                 return residual[0]
             return (ast.AllOf if is_all else ast.AnyOf)(tuple(residual))
-        if isinstance(node, _Unknown):
+        if isinstance(node, Unknown):
             return node
         i = self.index[id(node)]
         if i in self.constant:
@@ -442,7 +175,7 @@ class _Search:
 
     def run(self) -> None:
         for variable in self.variables.values():
-            problem = _build_variable(variable, self.conditions)
+            problem = build_variable(variable, self.conditions)
             if problem:
                 self.unknown = self.unknown or f"the proof would have to enumerate {problem}"
                 self.exhausted = True
@@ -474,11 +207,11 @@ class _Search:
         """
         self._tick()
         result = self._peval(node, env)
-        if result is _T:
+        if result is T:
             return "T", None
-        if result is _F:
+        if result is F:
             return "F", dict(env)
-        if isinstance(result, _Unknown):
+        if isinstance(result, Unknown):
             return "U", result.reason
         if isinstance(result, (ast.AllOf, ast.AnyOf)):
             parts = self._independent_parts(result)
@@ -531,11 +264,11 @@ class _Search:
             self.exhausted = True
             return True
         result = self._peval(node, env)
-        if result is _T:
+        if result is T:
             return False
-        if result is _F:
+        if result is F:
             return self._realize(env)
-        if isinstance(result, _Unknown):
+        if isinstance(result, Unknown):
             self.unknown = self.unknown or result.reason
             return False
         if isinstance(result, ast.AllOf):
@@ -554,13 +287,13 @@ class _Search:
         return False
 
     @staticmethod
-    def _pick(key: Any, members: list[_Class], env: dict) -> _Class | None:
+    def _pick(key: Any, members: list[ValueClass], env: dict) -> ValueClass | None:
         """The first class of the group that fits the fields already chosen."""
         if key[0] == "wildcard":
             return members[0]
         for member in members:
             if all(
-                _compatible(key, member, other_key, other[0])
+                compatible(key, member, other_key, other[0])
                 for other_key, other in env.items()
                 if other_key[0] != "wildcard"
             ):
@@ -605,7 +338,7 @@ class _Search:
         kept = dict(env)
         for key in list(env):
             trial = {k: v for k, v in kept.items() if k != key}
-            if self._peval(self.pattern.expression, trial) is _F:
+            if self._peval(self.pattern.expression, trial) is F:
                 kept = trial
         return kept
 
@@ -646,16 +379,16 @@ class _Search:
                 return None
         return record
 
-    def _witness(self, path: tuple, value_class: _Class) -> str | None:
+    def _witness(self, path: tuple, value_class: ValueClass) -> str | None:
         """A concrete string with the class's pattern bits and equal to no constant."""
         variable = self.variables[path]
         conditions = [self.conditions[i] for i in variable.conditions]
         constants = {
             c.value.text
             for c in conditions
-            if isinstance(c, ast.Comparison) and not _is_pattern_value(c)
+            if isinstance(c, ast.Comparison) and not is_pattern_value(c)
         }
-        fragments = _string_fragments(conditions) + ["other-value"]
+        fragments = string_fragments(conditions) + ["other-value"]
         pool = list(SAMPLE_VALUES.get(path, ())) + fragments
         pool += [a + b for a, b in itertools.permutations(fragments, 2)]
         pool += ["zz" + f + "zz" for f in fragments]
@@ -663,7 +396,7 @@ class _Search:
         checks = [
             (c.value, wanted[c.value.raw])
             for c in conditions
-            if _is_pattern_value(c) and c.value.raw in wanted
+            if is_pattern_value(c) and c.value.raw in wanted
         ]
         for candidate in pool:
             if candidate in constants or re.fullmatch(r"[-+]?[\d.eE+-]+", candidate or "0"):
@@ -770,7 +503,7 @@ def cached_coverage(pattern: str | ast.Pattern, event_name: str) -> Coverage:
 def _cached_coverage(text: str, event_name: str, budget: int) -> Coverage:
     parsed = parse(text)
     if isinstance(parsed, ast.TermPattern):
-        return _term_coverage(parsed, event_name)
+        return term_coverage(parsed, event_name)
     if isinstance(parsed, ast.DelimitedPattern):
         return Coverage(
             Verdict.UNKNOWN,
@@ -791,7 +524,7 @@ def _cached_coverage(text: str, event_name: str, budget: int) -> Coverage:
     if search.counterexample is not None:
         described = _describe(search.counterexample_env, search.conditions)
         reason = (
-            f"{_article(event_name)} {event_name} record with {described} does not match"
+            f"{article(event_name)} {event_name} record with {described} does not match"
             if described
             else f"the pattern can never match a {event_name} record"
         )
@@ -809,87 +542,8 @@ def _cached_coverage(text: str, event_name: str, budget: int) -> Coverage:
     if search.unrealized:
         return Coverage(
             Verdict.UNKNOWN,
-            f"{_article(event_name)} {event_name} record with {search.unrealized} might not match, "
+            f"{article(event_name)} {event_name} record with {search.unrealized} might not match, "
             "but no such record could be built to prove it",
             event_name=event_name,
         )
     return Coverage(Verdict.CAUGHT, f"every {event_name} record matches", event_name=event_name)
-
-
-# --------------------------------------------------------------------------- text terms
-
-
-def _surely_contained(event_name: str) -> list[str]:
-    """Strings every record's text of the event contains, whatever its formatting."""
-    fixed = certain_fields(event_name)
-    texts = list(fixed.keys())
-    for value in fixed.values():
-        if isinstance(value, bool):
-            texts.append("true" if value else "false")
-        elif isinstance(value, str):
-            texts.append(value)
-    return texts
-
-
-def _term_coverage(pattern: ast.TermPattern, event_name: str) -> Coverage:
-    terms = pattern.effective_terms
-    base = {**TYPICAL_FIELDS, **certain_fields(event_name)}
-    if not terms:
-        return Coverage(
-            Verdict.CAUGHT, "an empty pattern matches every event", event_name=event_name
-        )
-    surely = _surely_contained(event_name)
-
-    def contained(term: ast.Term) -> bool:
-        if term.is_regex:
-            return any(searcher(term.text)(text) for text in surely)
-        return any(term.text in text for text in surely)
-
-    excluded = [t for t in terms if t.kind is ast.TermKind.EXCLUDED]
-    if excluded:
-        term = excluded[0]
-        shown = _regex_sample(term.text) if term.is_regex else term.text
-        record = dict(base)
-        if shown is not None:
-            record["userAgent"] = f"agent {shown}"
-        if shown is not None and not evaluate(pattern, record).value:
-            return Coverage(
-                Verdict.MISSED,
-                f"{_article(event_name)} {event_name} record whose userAgent contains {shown!r} "
-                f"is excluded by -{term.text}",
-                record,
-                event_name,
-            )
-        return Coverage(
-            Verdict.UNKNOWN,
-            f"the exclusion -{term.text} can drop {event_name} records",
-            event_name=event_name,
-        )
-    optional = all(t.kind is ast.TermKind.OPTIONAL for t in terms)
-    decided = any(contained(t) for t in terms) if optional else all(contained(t) for t in terms)
-    if decided:
-        return Coverage(
-            Verdict.CAUGHT,
-            f"every {event_name} record contains the text the pattern asks for",
-            event_name=event_name,
-        )
-    for record in ({**certain_fields(event_name)}, base):
-        if not evaluate(pattern, record).value:
-            missing = [t.text for t in terms if not contained(t)]
-            return Coverage(
-                Verdict.MISSED,
-                f"{_article(event_name)} {event_name} record need not contain "
-                f"{' or '.join(map(repr, missing))}",
-                record,
-                event_name,
-            )
-    return Coverage(
-        Verdict.UNKNOWN,
-        f"whether every {event_name} record contains {pattern.text.strip()!r} depends on how "
-        "CloudTrail formats the record's text",
-        event_name=event_name,
-    )
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
