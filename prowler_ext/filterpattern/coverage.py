@@ -219,11 +219,8 @@ class _Search:
                 return self._prove_parts(parts, env, isinstance(result, ast.AllOf))
         key = self._first_variable(result)
         unknown = None
-        for vector, members in self.variables[key].groups:
-            member = self._pick(key, members, env)
-            if member is None:
-                continue  # no record can have this with what is already chosen
-            env[key] = (member, vector)
+        for choice in self._choices(key, env):
+            env[key] = choice
             kind, found = self._prove(result, env)
             del env[key]
             if kind == "F":
@@ -276,15 +273,20 @@ class _Search:
             if len(parts) > 1:
                 return any(self._search(part, env) for part in parts)
         key = self._first_variable(result)
-        for vector, members in self.variables[key].groups:
-            member = self._pick(key, members, env)
-            if member is None:
-                continue
-            env[key] = (member, vector)
+        for choice in self._choices(key, env):
+            env[key] = choice
             if self._search(result, env):
                 return True
             del env[key]
         return False
+
+    def _choices(self, key: Any, env: dict):
+        """Each group of the field's classes that fits the fields already chosen, as
+        (member class, truths)."""
+        for vector, members in self.variables[key].groups:
+            member = self._pick(key, members, env)
+            if member is not None:  # else no record can have it with what is already chosen
+                yield member, vector
 
     @staticmethod
     def _pick(key: Any, members: list[ValueClass], env: dict) -> ValueClass | None:
