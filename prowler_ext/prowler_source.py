@@ -376,11 +376,7 @@ class ProwlerEvidence:
             confirmed = [s for s in subscriptions if str(s.arn).startswith("arn:")]
             if confirmed:
                 counted = TopicEvidence(
-                    arn,
-                    True,
-                    len(confirmed),
-                    len(subscriptions) - len(confirmed),
-                    tuple(sorted({s.protocol for s in confirmed})),
+                    arn, True, len(confirmed), len(subscriptions) - len(confirmed)
                 )
         if counted is None:
             counted = self._list_subscriptions(arn, region)
@@ -403,14 +399,12 @@ class ProwlerEvidence:
         if client is None:
             return self._not_audited(region, f"SNS topic {arn}")
         confirmed_count = pending = 0
-        protocols: set[str] = set()
         try:
             for page in client.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn):
                 self.stats.count("sns:ListSubscriptionsByTopic")
                 for subscription in page.get("Subscriptions") or []:
                     if str(subscription.get("SubscriptionArn", "")).startswith("arn:"):
                         confirmed_count += 1
-                        protocols.add(str(subscription.get("Protocol", "")))
                     elif subscription.get("SubscriptionArn") == "PendingConfirmation":
                         pending += 1
         except ClientError as error:
@@ -419,7 +413,7 @@ class ProwlerEvidence:
             return self._call_gap(error, "sns:ListSubscriptionsByTopic", region, f"SNS topic {arn}")
         except BotoCoreError as error:
             return self._call_gap(error, "sns:ListSubscriptionsByTopic", region, f"SNS topic {arn}")
-        return TopicEvidence(arn, True, confirmed_count, pending, tuple(sorted(protocols)))
+        return TopicEvidence(arn, True, confirmed_count, pending)
 
     def _topic_key(self, arn: str, region: str) -> str | None | Gap:
         """The topic's KmsMasterKeyId, for a topic Prowler's inventory does not hold."""
@@ -586,5 +580,4 @@ def _alarm_evidence(raw: dict, region: str) -> AlarmEvidence:
         alarm_actions=tuple(str(a) for a in raw.get("AlarmActions") or []),
         unit=raw.get("Unit"),
         metrics=tuple(m for m in raw.get("Metrics") or [] if isinstance(m, dict)),
-        threshold_metric_id=raw.get("ThresholdMetricId"),
     )

@@ -168,7 +168,6 @@ class AlarmEvidence:
     alarm_actions: tuple[str, ...]
     unit: str | None = None
     metrics: tuple[dict, ...] = ()  # metric math: the MetricDataQueries
-    threshold_metric_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,7 +176,6 @@ class TopicEvidence:
     exists: bool
     confirmed: int = 0
     pending: int = 0
-    protocols: tuple[str, ...] = ()
     # why CloudWatch cannot publish to it (its KMS key), or None
     unusable_key: str | None = None
 
@@ -190,10 +188,6 @@ class SourceStats:
 
     def count(self, operation: str) -> None:
         self.calls[operation] = self.calls.get(operation, 0) + 1
-
-    @property
-    def total(self) -> int:
-        return sum(self.calls.values())
 
 
 class EvidenceSource(Protocol):
