@@ -33,6 +33,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.filterpattern_bench
+	$(BIN)/python -m benchmarks.regex_bench
 	$(BIN)/python -m benchmarks.account_bench
 
 clean:

@@ -42,6 +42,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from prowler_ext.filterpattern import purge_caches
+
 from .filterpattern_bench import BENCHMARK_PATTERN, COMBINED_PATTERN, EVENTS, machine_load
 
 ACCOUNT = "123456789012"  # moto's default account
@@ -740,14 +742,9 @@ def run_ours(inventory: Inventory):
 
 
 def clear_caches() -> None:
-    """Forget memoized pattern answers and compiled regexes: each run is a fresh scan's."""
-    for module, name in (
-        ("prowler_ext.filterpattern.parser", "_parse_cached"),
-        ("prowler_ext.filterpattern.coverage", "_cached_coverage"),
-    ):
-        cached = getattr(importlib.import_module(module), name, None)
-        if cached is not None and hasattr(cached, "cache_clear"):
-            cached.cache_clear()
+    """Forget every memo of the engine and Python's compiled regexes: each run is a fresh
+    scan's."""
+    purge_caches()
     re.purge()
 
 
@@ -848,7 +845,7 @@ def source_stats(inventory: Inventory, counter: CallCounter) -> tuple[dict, int,
     source = ProwlerEvidence(
         inventory.cloudtrail, inventory.logs, inventory.cloudwatch, inventory.sns
     )
-    verdict = judge(source, NETWORK_GATEWAY_CHANGES.events, NETWORK_GATEWAY_CHANGES.subject)
+    verdict = judge(source, NETWORK_GATEWAY_CHANGES)
     return dict(source.stats.calls), counter.total, verdict
 
 

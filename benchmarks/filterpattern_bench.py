@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import random
 import statistics
@@ -29,16 +30,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from prowler_ext.filterpattern import NETWORK_GATEWAY_EVENTS, PatternError, coverage, parse
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+from prowler_ext.filterpattern import PatternError, coverage, matches, parse, purge_caches
 
-EVENTS = NETWORK_GATEWAY_EVENTS
+EVENTS = NETWORK_GATEWAY_CHANGES.events
 
 # The CIS AWS Foundations Benchmark (v1.4-v3.0, 4.12) remediation pattern, verbatim.
-BENCHMARK_PATTERN = (
-    "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || "
-    "($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || "
-    "($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }"
-)
+BENCHMARK_PATTERN = NETWORK_GATEWAY_CHANGES.benchmark_pattern
 
 # CIS 4.10-4.14 (security groups, NACLs, network gateways, route tables, VPCs) as one filter.
 CIS_NETWORK_EVENTS = {
@@ -372,20 +370,103 @@ def _module(name: str):
 
 
 def clear_caches(parse_cache: bool = True, coverage_cache: bool = True) -> bool:
-    """Forget memoized answers; False when the engine's caches could not be found."""
-    found = True
+    """Forget memoized answers: everything (`purge_caches`), or only the coverage answers and
+    shared proofs (`parse_cache=False`), or only parsed patterns (`coverage_cache=False`)."""
+    if parse_cache and coverage_cache:
+        purge_caches()
+        return True
     targets = []
     if parse_cache:
         targets.append(("prowler_ext.filterpattern.parser", "_parse_cached"))
     if coverage_cache:
         targets.append(("prowler_ext.filterpattern.coverage", "_cached_coverage"))
+        _module("prowler_ext.filterpattern.coverage")._SHARED_SEARCHES.clear()
     for module, name in targets:
-        cached = getattr(_module(module), name, None)
-        if cached is None or not hasattr(cached, "cache_clear"):
-            found = False
-            continue
-        cached.cache_clear()
-    return found
+        getattr(_module(module), name).cache_clear()
+    return True
+
+
+MATCH_LIMIT = 0.050  # seconds: any pattern of at most 1024 characters on any record of 256 KB
+RECORD_LIMIT = 256 * 1024  # CloudTrail sends no larger event to CloudWatch Logs
+
+
+def _big_record(filler: str) -> dict:
+    """A CloudTrail record of about 256 KB whose requestParameters carry `filler`."""
+    record = {
+        "eventVersion": "1.11",
+        "eventTime": "2026-01-01T00:00:00Z",
+        "eventSource": "ec2.amazonaws.com",
+        "eventName": "CreateInternetGateway",
+        "awsRegion": "us-east-1",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/alice"},
+        "requestParameters": {},
+        "resources": [],
+    }
+    room = RECORD_LIMIT - len(json.dumps(record)) - 64
+    record["requestParameters"]["blob"] = (filler * (room // len(filler) + 1))[:room]
+    return record
+
+
+def _wide_record() -> dict:
+    """A record of about 256 KB spread over 10,000 members, for wildcard selectors."""
+    record = _big_record("x")
+    record["requestParameters"] = {f"k{i}": "a" * 12 for i in range(9_000)}
+    record["resources"] = [{"type": f"AWS::EC2::Thing{i}"} for i in range(1_000)]
+    return record
+
+
+def match_cases() -> list[tuple[str, str, object]]:
+    """(name, pattern, log event): the slowest matching inputs known, each within AWS's limits."""
+    a_text = "a" * RECORD_LIMIT
+    ab_record = _big_record("a")
+    wide = _wide_record()
+    conditions = [f"$.requestParameters.k{i} = %a*a*b{i}%" for i in range(2)]
+    many = ""
+    for i in range(2, 200):
+        candidate = "{ " + " || ".join(conditions + [f"$.requestParameters.k{i} = *zz{i}"]) + " }"
+        if len(candidate) > 1024:
+            break
+        conditions.append(f"$.requestParameters.k{i} = *zz{i}")
+        many = candidate
+    return [
+        ("regex a*a*b on 256 KB of 'a' (text)", "%a*a*b%", a_text),
+        ("regex a{0,100}a{0,100}a{0,100}b (text)", "%a{0,100}a{0,100}a{0,100}b%", a_text),
+        ("regex x*y*z*a{0,1000}b (text)", "%x*y*z*a{0,1000}b%", "xyz" + a_text[:-3]),
+        (
+            "regex \\w{1000}\\d on one 256 KB field (JSON)",
+            "{ $.requestParameters.blob = %\\w{1000}\\d% }",
+            ab_record,
+        ),
+        ("regex x*y*z*a{0,1000}b on a 256 KB record (text)", "%x*y*z*a{0,1000}b%", ab_record),
+        (
+            "two regexes, three wildcards, 10,000 members",
+            "{ $.requestParameters.* = %a*a*b% || $.resources[*].type = *Gateway "
+            "|| $.userIdentity.* = *Root }",
+            wide,
+        ),
+        (f"{len(conditions)} conditions on a 256 KB record", many, wide),
+        ("text ?regex ?regex -term on 256 KB", "?%a*a*a*c% ?%[a-z]{0,1000}q% -zzz", ab_record),
+        (
+            "space-delimited, ... twice, 256 KB line",
+            "[..., w1=%a*b%, ..., w2=*z]",
+            " ".join(["a" * 7] * 32_000),
+        ),
+    ]
+
+
+def bench_matching(passes: int) -> list[tuple[str, int, int, float, bool]]:
+    """(name, pattern length, event size, best seconds with every cache purged, match)."""
+    rows = []
+    for name, pattern, event in match_cases():
+        size = len(event) if isinstance(event, str) else len(json.dumps(event))
+        best, found = float("inf"), False
+        for _ in range(passes):
+            purge_caches()
+            start = time.perf_counter()
+            found = matches(pattern, event)
+            best = min(best, time.perf_counter() - start)
+        rows.append((name, len(pattern), size, best, found))
+    return rows
 
 
 def six_questions(pattern) -> list:
@@ -618,6 +699,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.pathological == "all" and BUDGET_EXHAUSTING in pathological.values():
             answer = coverage(BUDGET_EXHAUSTING, EVENTS[0])
             print(f"      {EVENTS[0]}: {answer.verdict}: {_short(answer.reason, 90)}")
+    # 5. matching worst cases
+    print(
+        f"\n[5] Matching, worst inputs known (pattern <= 1024 characters, event <= 256 KB; every "
+        f"cache purged; best of {args.passes} passes; limit {_ms(MATCH_LIMIT)})"
+    )
+    rows = bench_matching(args.passes)
+    for name, length, size, seconds, found in rows:
+        flag = "" if seconds <= MATCH_LIMIT else "   OVER THE LIMIT"
+        print(
+            f"      {name:<48} {length:>4} chars {size / 1024:>6.0f} KB {_ms(seconds):>10}  "
+            f"{'match' if found else 'no match'}{flag}"
+        )
+    print(f"    slowest: {_ms(max(row[3] for row in rows))}")
     return 0
 
 

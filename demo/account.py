@@ -24,21 +24,17 @@ from typing import Any
 
 import boto3
 
-from prowler_ext.filterpattern import NETWORK_GATEWAY_EVENTS
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 
 HOME_REGION = "us-east-1"
 NAMESPACE = "CISBenchmark"
 
-GATEWAY_EVENTS = NETWORK_GATEWAY_EVENTS
+GATEWAY_EVENTS = NETWORK_GATEWAY_CHANGES.events
 CUSTOMER_GATEWAY_EVENTS = GATEWAY_EVENTS[:2]
 INTERNET_GATEWAY_EVENTS = GATEWAY_EVENTS[2:]
 
 # The CIS AWS Foundations Benchmark (v1.4-v3.0, 4.12) remediation pattern, verbatim.
-BENCHMARK_PATTERN = (
-    "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || "
-    "($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || "
-    "($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }"
-)
+BENCHMARK_PATTERN = NETWORK_GATEWAY_CHANGES.benchmark_pattern
 
 # What the CIS audit asks of the trail: all management events, reads and writes.
 ALL_MANAGEMENT_EVENTS = [{"ReadWriteType": "All", "IncludeManagementEvents": True}]

@@ -13,7 +13,8 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
-from .filterpattern import NETWORK_GATEWAY_EVENTS, PatternError, Verdict, coverage, matches, parse
+from .control import NETWORK_GATEWAY_CHANGES
+from .filterpattern import PatternError, Verdict, coverage, matches, parse
 from .filterpattern.matcher import record_text
 
 EXIT_BAD_PATTERN = 2
@@ -26,7 +27,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     explain = commands.add_parser(
-        "explain", help="does the pattern catch every record of each network-gateway event?"
+        "explain",
+        help="does the pattern catch every record of each "
+        f"{NETWORK_GATEWAY_CHANGES.subject} event?",
     )
     explain.add_argument("pattern")
     explain.add_argument(
@@ -34,7 +37,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         action="append",
         dest="events",
         metavar="EVENT",
-        help="an event name to judge instead of the six gateway events (repeatable)",
+        help=f"an event name to judge instead of the {len(NETWORK_GATEWAY_CHANGES.events)} "
+        f"{NETWORK_GATEWAY_CHANGES.subject} events (repeatable)",
     )
     match = commands.add_parser(
         "match", help="which records of these files does the pattern match?"
@@ -45,6 +49,14 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+        sys.stderr.close()
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = _arguments(argv)
     try:
         pattern = parse(arguments.pattern)
@@ -53,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error.caret(), file=sys.stderr)
         return EXIT_BAD_PATTERN
     if arguments.command == "explain":
-        return _explain(pattern, arguments.events or list(NETWORK_GATEWAY_EVENTS))
+        return _explain(pattern, arguments.events or list(NETWORK_GATEWAY_CHANGES.events))
     return _match(pattern, arguments.files)
 
 
@@ -61,13 +73,21 @@ def _explain(pattern, events: list[str]) -> int:
     width = max(len(e) for e in events)
     caught = 0
     for event in events:
-        answer = coverage(pattern, event)
+        answer = coverage(pattern, _case(event))
         caught += answer.verdict is Verdict.CAUGHT
         print(f"{event:<{width}}  {answer.verdict.value:<7}  {answer.reason}")
         if answer.counterexample is not None:
             print(f"{'':<{width}}  {'':<7}  counterexample: {record_text(answer.counterexample)}")
     print(f"{caught} of {len(events)} events caught")
     return 0
+
+
+def _case(event: str):
+    """The control's case of that name, or the API call of that name."""
+    try:
+        return NETWORK_GATEWAY_CHANGES.case(event)
+    except KeyError:
+        return event
 
 
 def _records(path: str) -> Iterator[tuple[str, str | dict]]:
@@ -96,6 +116,13 @@ def _match(pattern, files: list[str]) -> int:
             records = list(_records(path))
         except OSError as error:
             print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
+            return 1
+        except UnicodeDecodeError as error:
+            print(
+                f"error: {path} is not UTF-8 text (byte 0x{error.object[error.start]:02x} at "
+                f"offset {error.start}); CloudTrail writes UTF-8 JSON",
+                file=sys.stderr,
+            )
             return 1
         for where, record in records:
             total += 1

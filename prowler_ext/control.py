@@ -1,21 +1,78 @@
-"""What varies by control is data: the check it backs and the events it must see."""
+"""Controls as data: what a check must see, said once and imported everywhere.
+
+A control is a record class (the CloudTrail records it must catch, one case per event, over
+the record model of `filterpattern.cloudtrail`), the words its sentences use, the benchmark's
+own filter pattern, and the names its fixer creates. Nothing downstream spells these out.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from .filterpattern import NETWORK_GATEWAY_EVENTS
+from .filterpattern import RecordCase, api_call
 
 
 @dataclass(frozen=True)
 class Control:
     check_id: str
+    reference: str  # the benchmark requirement, for texts the fixer writes
     subject: str  # "network gateway" → "none of the 6 network gateway events is caught"
-    events: tuple[str, ...]
+    records: tuple[RecordCase, ...]  # one case per event the control must catch
+    benchmark_pattern: str  # the benchmark's remediation pattern, as CIS writes it
+    fixer_defaults: Mapping[
+        str, str
+    ]  # MetricNamespace, MetricName, FilterName, AlarmName, TopicName
 
+    @property
+    def events(self) -> tuple[str, ...]:
+        return tuple(case.name for case in self.records)
+
+    def case(self, event: str) -> RecordCase:
+        for case in self.records:
+            if case.name == event:
+                return case
+        raise KeyError(event)
+
+    @property
+    def event_sources(self) -> frozenset[str]:
+        """The eventSource values the control's records have (a trail must record them)."""
+        return frozenset(
+            value for case in self.records for path, value in case.fixed if path == ("eventSource",)
+        )
+
+
+def _eventname_pattern(events: tuple[str, ...]) -> str:
+    """CIS's remediation pattern form: `{ ($.eventName = A) || ($.eventName = B) … }`."""
+    return "{ " + " || ".join(f"($.eventName = {event})" for event in events) + " }"
+
+
+# CIS AWS Foundations 4.12 (5.12 from v6.0): changes to network gateways, in the benchmark's order.
+_NETWORK_GATEWAY_CALLS = (
+    "CreateCustomerGateway",
+    "DeleteCustomerGateway",
+    "AttachInternetGateway",
+    "CreateInternetGateway",
+    "DeleteInternetGateway",
+    "DetachInternetGateway",
+)
 
 NETWORK_GATEWAY_CHANGES = Control(
     check_id="cloudwatch_changes_to_network_gateways_alarm",
+    reference="CIS AWS 4.12",
     subject="network gateway",
-    events=NETWORK_GATEWAY_EVENTS,
+    records=tuple(api_call(name) for name in _NETWORK_GATEWAY_CALLS),
+    benchmark_pattern=_eventname_pattern(_NETWORK_GATEWAY_CALLS),
+    fixer_defaults=MappingProxyType(
+        {
+            "MetricNamespace": "CISBenchmark",
+            "MetricName": "NetworkGatewayChanges",
+            "FilterName": "cis-network-gateway-changes",
+            "AlarmName": "cis-network-gateway-changes",
+            "TopicName": "cis-security-alerts",
+        }
+    ),
 )
+
+NETWORK_GATEWAY_EVENTS = NETWORK_GATEWAY_CHANGES.events

@@ -17,8 +17,8 @@ def evaluate(
     try:
         source = ProwlerEvidence(cloudtrail, logs, cloudwatch, sns)
     except Exception as error:  # malformed inventories: MANUAL, never a traceback
-        return unreadable(error, getattr(cloudtrail, "audited_account", ""))
-    return judge(source, control.events, control.subject)
+        return unreadable(error, getattr(cloudtrail, "audited_account", ""), control.subject)
+    return judge(source, control)
 
 
 def report(metadata: Any, verdict: ChainVerdict, cloudtrail: Any) -> Check_Report_AWS:

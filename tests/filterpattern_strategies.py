@@ -506,31 +506,82 @@ def eval_ast(node, record) -> bool | None:
     return None if any(v is None for v in vals) else False
 
 
-def all_free_objects_record(event: str) -> dict:
-    """A legal record of `event` in which every free selector of the grammar is an object."""
-    rec = fixed_fields(event)
-    rec.update(
-        {
-            "awsRegion": {},
-            "errorCode": {},
-            "userIdentity": {"type": {}},
-            "requestParameters": {"maxResults": {}},
-            "resources": [{"type": {}}],
-        }
-    )
-    return rec
+# The fields of the grammar that CloudTrail's record contents reference types as strings:
+# always present (Optional: False) or, for errorCode, a string when present.
+STRING_SELECTORS = {"awsRegion": True, "userIdentity.type": True, "errorCode": False}
+
+
+def _fragments(node, selector: str) -> list[str]:
+    if isinstance(node, Cond):
+        if node.selector != selector or not node.value:
+            return []
+        return [node.value.strip("^$")]
+    return [f for item in node.items for f in _fragments(item, selector)]
+
+
+def _conds_on(node, selector: str) -> list[Cond]:
+    if isinstance(node, Cond):
+        return [node] if node.selector == selector else []
+    return [c for item in node.items for c in _conds_on(item, selector)]
+
+
+def _string_candidates(node, selector: str, required: bool) -> list:
+    """One string per distinct truth vector of the conditions on a string field, taken from
+    concatenations of up to three of their literals (with and without a separator)."""
+    frags = sorted(set(_fragments(node, selector))) + ["Q"]
+    pool = set(frags)
+    for a in frags:
+        for b in frags:
+            pool |= {a + b, a + "Q" + b}
+            for c in frags:
+                pool |= {a + b + c, a + "Q" + b + "Q" + c}
+    conds = _conds_on(node, selector)
+    found: dict[tuple, object] = {}
+    values = sorted(pool) + ([] if required else [_MISSING])
+    for value in values:
+        record = _with_field({}, selector, value)
+        found.setdefault(tuple(eval_cond(c, record) for c in conds), value)
+    return list(found.values())
+
+
+def _with_field(record: dict, selector: str, value) -> dict:
+    out = json.loads(json.dumps(record))
+    steps = selector.split(".")
+    node = out
+    for step in steps[:-1]:
+        node = node.setdefault(step, {})
+    if value is not _MISSING:
+        node[steps[-1]] = value
+    return out
 
 
 def reference_verdict(node, event: str) -> str:
-    """Exact coverage verdict for a formula of the grammar.
+    """Exact coverage verdict for a formula of the grammar over legal CloudTrail records.
 
-    Formulas are monotone (only && and ||) and a free selector pointing at an object makes every
-    condition on it false ('=', '!=', '= *', IS NULL, NOT EXISTS); so the formula holds on every
-    record iff it holds on the record whose free selectors are all objects.
+    The open fields of the grammar (resources[0].type, requestParameters.maxResults) may hold
+    an object, which makes every condition on them false but NOT EXISTS; formulas are monotone
+    (only && and ||), so an object there is the worst case. The string fields take one value
+    per truth vector of their conditions; every combination is tried.
     """
-    v = eval_ast(node, all_free_objects_record(event))
-    assert v is not None
-    return "CAUGHT" if v else "MISSED"
+    import itertools
+
+    base = fixed_fields(event)
+    base["userIdentity"] = {}
+    base["requestParameters"] = {"maxResults": {}}
+    base["resources"] = [{"type": {}}]
+    choices = [
+        [(selector, value) for value in _string_candidates(node, selector, required)]
+        for selector, required in STRING_SELECTORS.items()
+    ]
+    for combination in itertools.product(*choices):
+        record = base
+        for selector, value in combination:
+            record = _with_field(record, selector, value)
+        v = eval_ast(node, record)
+        assert v is not None, (node, record)
+        if not v:
+            return "MISSED"
+    return "CAUGHT"
 
 
 # --------------------------------------------------------------------------------------------
@@ -732,10 +783,72 @@ def free_fields(draw):
     return rec
 
 
+def string_values(pool):
+    return _pool_values(pool)
+
+
+@st.composite
+def legal_free_fields(draw):
+    """The other fields of a legal CloudTrail record (the record contents reference): the
+    required ones always, as strings (userIdentity an object with a string type); optional
+    ones as their type; open objects (requestParameters, responseElements, ...) anything."""
+    ident = {"type": draw(string_values(FIELD_VALUES["userIdentity.type"]))}
+    if draw(st.booleans()):
+        ident["arn"] = draw(
+            st.sampled_from(
+                ["arn:aws:iam::123456789012:root", "arn:aws:sts::123456789012:assumed-role/A/b"]
+            )
+        )
+    if draw(st.booleans()):
+        ident["accountId"] = draw(st.sampled_from(["123456789012", "210987654321"]))
+    if draw(st.booleans()):
+        ident["sessionContext"] = draw(
+            st.dictionaries(st.text(alphabet=_key_alphabet, min_size=1, max_size=6), json_values)
+        )
+    rec = {
+        "eventVersion": draw(st.sampled_from(["1.08", "1.09", "1.11"])),
+        "eventTime": "2024-05-01T12:00:00Z",
+        "eventID": draw(st.sampled_from(["0a1b2c3d-aaaa", "ffff-0000"])),
+        "userIdentity": ident,
+        "awsRegion": draw(string_values(FIELD_VALUES["awsRegion"])),
+        "sourceIPAddress": draw(
+            st.one_of(st.sampled_from(["203.0.113.10", "ec2.amazonaws.com"]), ascii_text)
+        ),
+    }
+    if draw(st.booleans()):
+        rec["errorCode"] = draw(string_values(FIELD_VALUES["errorCode"]))
+    if draw(st.booleans()):
+        rec["errorMessage"] = draw(ascii_text)
+    if draw(st.booleans()):
+        rec["userAgent"] = draw(ascii_text)
+    for key in ("requestParameters", "responseElements"):
+        if draw(st.booleans()):
+            rec[key] = draw(
+                st.one_of(
+                    st.none(),
+                    st.fixed_dictionaries({"maxResults": json_values}),
+                    st.dictionaries(
+                        st.text(alphabet=_key_alphabet, min_size=1, max_size=8),
+                        json_values,
+                        max_size=3,
+                    ),
+                )
+            )
+    if draw(st.booleans()):
+        resource = st.fixed_dictionaries(
+            {"type": field_values(FIELD_VALUES["resources[0].type"])},
+            optional={"ARN": ascii_text},
+        )
+        rec["resources"] = draw(st.lists(st.one_of(resource, resource, json_values), max_size=2))
+    if draw(st.booleans()):
+        rec["recipientAccountId"] = draw(st.sampled_from(["123456789012", "210987654321"]))
+    return rec
+
+
 @st.composite
 def cloudtrail_records(draw, event: str):
-    """Any CloudTrail-like record of `event`: the fixed fields plus random free fields."""
-    rec = draw(free_fields())
+    """Any legal CloudTrail record of `event`: the fixed fields plus random other fields."""
+    rec = draw(legal_free_fields())
     items = list(rec.items()) + list(fixed_fields(event).items())
     # key order does not matter semantically, but shuffle anyway
     order = draw(st.permutations(range(len(items))))

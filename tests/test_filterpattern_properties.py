@@ -368,7 +368,9 @@ def test_matches_arbitrary_text_is_total(text, rec):
 # (e) pathological patterns return in bounded time
 # --------------------------------------------------------------------------------------------
 
-FREE_KEYS = [f"f{i}" for i in range(80)]
+# members of an open object (userIdentity holds more members than CloudTrail lists): each may
+# be absent or hold anything, which is what the pathological patterns need
+FREE_KEYS = [f"userIdentity.f{i}" for i in range(80)]
 
 
 def _fill(make, limit=1024):
@@ -435,7 +437,10 @@ def _pathological():
     pats["nested-selectors"] = _fill(
         lambda n: (
             "{ "
-            + " || ".join(f"$.a.b{k}.c[{k}].d = v{k} && $.a.b{k} NOT EXISTS" for k in range(n + 1))
+            + " || ".join(
+                f"$.requestParameters.b{k}.c[{k}].d = v{k} && $.requestParameters.b{k} NOT EXISTS"
+                for k in range(n + 1)
+            )
             + " }"
         )
     )

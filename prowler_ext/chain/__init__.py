@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from ..control import Control
 from .evidence import EvidenceSource, Gap
 from .path import PathSearch, SearchResult
 from .verdict import FAIL, MANUAL, PASS, ChainVerdict, decide
@@ -14,24 +15,22 @@ __all__ = ["FAIL", "MANUAL", "PASS", "ChainVerdict", "EvidenceSource", "Gap", "j
 log = logging.getLogger(__name__)
 
 
-def search(
-    source: EvidenceSource, events: tuple[str, ...], subject: str = "network gateway"
-) -> SearchResult:
-    return PathSearch(source, events, subject).run()
+def search(source: EvidenceSource, control: Control) -> SearchResult:
+    return PathSearch(source, control).run()
 
 
-def judge(source: EvidenceSource, events: tuple[str, ...], subject: str) -> ChainVerdict:
+def judge(source: EvidenceSource, control: Control) -> ChainVerdict:
     """The verdict for one account. Never raises: odd data becomes MANUAL with the reason."""
     try:
-        return decide(search(source, events, subject), subject)
+        return decide(search(source, control), control.subject)
     except Exception as error:  # a finding must still be produced; say what went wrong
-        log.exception("network gateway chain evaluation failed")
-        return unreadable(error, getattr(source, "account", ""))
+        log.exception("%s chain evaluation failed", control.check_id)
+        return unreadable(error, getattr(source, "account", ""), control.subject)
 
 
-def unreadable(error: BaseException, account: Any) -> ChainVerdict:
+def unreadable(error: BaseException, account: Any, subject: str) -> ChainVerdict:
     sentence = (
-        "Cannot tell whether network gateway changes reach a person: the account's data could "
+        f"Cannot tell whether {subject} changes reach a person: the account's data could "
         f"not be read ({type(error).__name__}: {error})."
     )
     return ChainVerdict(MANUAL, sentence, None, {"account": str(account), "error": repr(error)})

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..filterpattern import PatternError, Verdict, cached_coverage, certain_fields
+from ..control import Control
+from ..filterpattern import PatternError, RecordCase, Verdict, cached_coverage
 from . import alarm as alarm_links
 from . import trail as trail_links
 from .evidence import (
@@ -92,12 +93,12 @@ _DIMENSION_VALUE = re.compile(r"\$\.(?P<path>[A-Za-z0-9_.\-]+)\Z")
 class PathSearch:
     """One search over one account's evidence, for the events of one control."""
 
-    def __init__(
-        self, source: EvidenceSource, events: tuple[str, ...], subject: str = "network gateway"
-    ) -> None:
+    def __init__(self, source: EvidenceSource, control: Control) -> None:
         self.source = source
-        self.events = events
-        self.subject = subject
+        self.cases: dict[str, RecordCase] = {case.name: case for case in control.records}
+        self.events = control.events
+        self.subject = control.subject
+        self.event_sources = control.event_sources
         self._filters: dict[LogGroupRef, list[FilterSummary] | Gap] = {}
         self._details: dict[FilterSummary, MetricFilterEvidence | Gap] = {}
         self._alarms: dict[MetricKey, list[AlarmEvidence] | Gap] = {}
@@ -171,7 +172,7 @@ class PathSearch:
                         )
                     )
                 continue
-            trail_problems, trail_gaps = trail_links.assess(trail)
+            trail_problems, trail_gaps = trail_links.assess(trail, self.event_sources)
             if trail_problems:
                 problems.append(trail_problems[0])
                 first_trail = first_trail or trail
@@ -250,7 +251,7 @@ class PathSearch:
         best: tuple[int, FilterSummary, str] | None = None
         for summary in summaries:
             try:
-                answer = cached_coverage(summary.pattern, result.event)
+                answer = cached_coverage(summary.pattern, self.cases[result.event])
             except PatternError as error:
                 result.gaps.append(
                     Gap(
@@ -309,9 +310,9 @@ class PathSearch:
 
     def _events_covered(self, pattern: str) -> int:
         count = 0
-        for event in self.events:
+        for case in self.cases.values():
             try:
-                count += cached_coverage(pattern, event).verdict is Verdict.CAUGHT
+                count += cached_coverage(pattern, case).verdict is Verdict.CAUGHT
             except PatternError:
                 return 0
         return count
@@ -386,7 +387,7 @@ class PathSearch:
         self, transformation: MetricTransformation, event: str
     ) -> tuple[tuple[str, str], ...] | str:
         """The datapoint's dimensions for this event, or the dimension no alarm can pin down."""
-        known = certain_fields(event)
+        known = self.cases[event].top_level()
         resolved = []
         for name, source in transformation.dimensions:
             match = _DIMENSION_VALUE.match(source)

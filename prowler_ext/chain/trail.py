@@ -1,18 +1,17 @@
 """Is a trail a qualifying source? One small predicate per property, each with its reason.
 
-A trail qualifies when it is multi-region, logging, records every management event
-(ec2.amazonaws.com writes included), delivers to CloudWatch Logs, and CloudTrail reports no
-delivery error. Each predicate answers None (fine), a problem sentence (FAIL), or a Gap
+A trail qualifies when it is multi-region, logging, records every management event (the
+writes of the control's event sources included), delivers to CloudWatch Logs, and CloudTrail
+reports no delivery error. Each predicate answers None (fine), a problem sentence (FAIL), or a Gap
 (could not be seen: MANUAL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from .evidence import Gap, LogGroupRef, TrailEvidence
-
-EVENT_SOURCE = "ec2.amazonaws.com"
 
 Finding = str | Gap | None
 
@@ -48,7 +47,8 @@ def delivery_healthy(trail: TrailEvidence) -> Finding:
     return None
 
 
-def records_management_events(trail: TrailEvidence) -> Finding:
+def records_management_events(trail: TrailEvidence, sources: frozenset[str]) -> Finding:
+    """All management events, read and write, of the given event sources included."""
     if not trail.selectors_read:
         return Gap(
             f"the event selectors of trail {trail.name} could not be read",
@@ -56,7 +56,7 @@ def records_management_events(trail: TrailEvidence) -> Finding:
             trail.home_region,
         )
     if trail.advanced_selectors:
-        if any(_advanced_selector_ok(s) for s in trail.advanced_selectors):
+        if any(_advanced_selector_ok(s, sources) for s in trail.advanced_selectors):
             return None
         return f"trail {trail.name} has no advanced event selector recording all management events"
     if trail.classic_selectors:
@@ -65,7 +65,7 @@ def records_management_events(trail: TrailEvidence) -> Finding:
                 isinstance(selector, dict)
                 and selector.get("IncludeManagementEvents") is True
                 and selector.get("ReadWriteType") == "All"
-                and EVENT_SOURCE not in (selector.get("ExcludeManagementEventSources") or [])
+                and not sources & set(selector.get("ExcludeManagementEventSources") or [])
             ):
                 return None
         return (
@@ -79,7 +79,7 @@ def records_management_events(trail: TrailEvidence) -> Finding:
     )
 
 
-def _advanced_selector_ok(selector: dict) -> bool:
+def _advanced_selector_ok(selector: dict, sources: frozenset[str]) -> bool:
     if not isinstance(selector, dict):
         return False
     fields = selector.get("FieldSelectors") or []
@@ -95,7 +95,7 @@ def _advanced_selector_ok(selector: dict) -> bool:
         elif name == "readOnly":
             return False
         elif name == "eventSource":
-            if not _field_admits(field_selector, EVENT_SOURCE):
+            if not all(_field_admits(field_selector, source) for source in sources):
                 return False
         else:
             return False
@@ -120,20 +120,18 @@ def _field_admits(field_selector: dict, value: str) -> bool:
     return True
 
 
-PREDICATES: tuple[Callable[[TrailEvidence], Finding], ...] = (
-    multi_region,
-    delivers_to_cloudwatch_logs,
-    logging,
-    records_management_events,
-    delivery_healthy,
-)
-
-
-def assess(trail: TrailEvidence) -> tuple[list[str], list[Gap]]:
-    """The trail's problems and what could not be seen about it."""
+def assess(trail: TrailEvidence, sources: frozenset[str]) -> tuple[list[str], list[Gap]]:
+    """The trail's problems and what could not be seen about it, for records of `sources`."""
+    predicates: tuple[Callable[[TrailEvidence], Finding], ...] = (
+        multi_region,
+        delivers_to_cloudwatch_logs,
+        logging,
+        partial(records_management_events, sources=sources),
+        delivery_healthy,
+    )
     problems: list[str] = []
     gaps: list[Gap] = list(trail.gaps)
-    for predicate in PREDICATES:
+    for predicate in predicates:
         finding = predicate(trail)
         if isinstance(finding, Gap):
             if all(g.permission != finding.permission or not g.permission for g in gaps):

@@ -19,7 +19,7 @@ class ChainVerdict:
     evidence: dict
 
 
-def decide(search: SearchResult, subject: str = "network gateway") -> ChainVerdict:
+def decide(search: SearchResult, subject: str) -> ChainVerdict:
     events = search.events
     missing = [r for r in events if not r.caught]
     gaps = _unique(search.trail_gaps + [g for r in missing for g in r.gaps])

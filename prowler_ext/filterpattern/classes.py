@@ -22,9 +22,8 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef]
 
 from . import ast
-from .events import SAMPLE_VALUES
-from .regex import searcher
-from .values import ABSENT
+from .cloudtrail import FieldSpec, Kind, Reach, kind_of
+from .values import ABSENT, regex_search
 from .values import evaluate as evaluate_condition
 
 MAX_PATTERN_BITS = 8  # distinct wildcard/regex values on one field enumerated as true/false
@@ -59,6 +58,7 @@ class ValueClass:
 @dataclass
 class Variable:
     key: Any  # a path tuple, or ("wildcard", index) for a wildcard selector
+    spec: FieldSpec | Reach = Reach.FREE  # what the record model allows there
     conditions: list[int] = field(default_factory=list)
     # classes no condition can tell apart form one group: (truths, members)
     groups: list[tuple[dict[int, Truth], list[ValueClass]]] = field(default_factory=list)
@@ -133,7 +133,7 @@ def regex_sample(regex: str) -> str | None:
     if not emit(parsed):
         return None
     sample = "".join(out)
-    return sample if searcher(regex)(sample) else None
+    return sample if regex_search(regex, sample).value else None
 
 
 def _class_char(items) -> str | None:
@@ -178,11 +178,15 @@ def string_fragments(conditions: list[ast.Condition]) -> list[str]:
     return list(dict.fromkeys(fragments))
 
 
-def concrete_classes(path: Any, conditions: list[ast.Condition]) -> list[ValueClass]:
+def concrete_classes(spec: FieldSpec | Reach, conditions: list[ast.Condition]) -> list[ValueClass]:
+    """The concrete values worth trying at a field, as far as the record model allows them."""
+    kinds = set(Kind) if spec is Reach.FREE else set(spec.kinds)
     classes: list[ValueClass] = []
-    for sample in SAMPLE_VALUES.get(path, ()) if isinstance(path, tuple) else ():
-        classes.append(ValueClass(sample, f"= {json.dumps(sample)}"))
-    classes.append(ValueClass(ABSENT, "absent"))
+    if isinstance(spec, FieldSpec):
+        for sample in spec.examples:
+            classes.append(ValueClass(sample, f"= {json.dumps(sample)}"))
+    if spec is Reach.FREE or not spec.required:
+        classes.append(ValueClass(ABSENT, "absent"))
     numbers: set[float] = set()
     for condition in conditions:
         if not isinstance(condition, ast.Comparison):
@@ -216,11 +220,17 @@ def concrete_classes(path: Any, conditions: list[ast.Condition]) -> list[ValueCl
     for number in dict.fromkeys(numeric):
         as_json = int(number) if float(number).is_integer() and abs(number) < 1e15 else number
         classes.append(ValueClass(as_json, f"= {json.dumps(as_json)}"))
-    return classes
+    return [c for c in classes if c.value is ABSENT or kind_of(c.value) in kinds]
 
 
-def build_variable(variable: Variable, pattern_conditions: tuple[ast.Condition, ...]) -> str | None:
-    """Fill `variable.groups`; returns a reason when the classes are too many to enumerate."""
+def build_variable(
+    variable: Variable, pattern_conditions: tuple[ast.Condition, ...], has_descendants: bool = False
+) -> str | None:
+    """Fill `variable.groups`; returns a reason when the classes are too many to enumerate.
+
+    Classes no condition tells apart share a group, except that, when a condition reads a
+    field below this one (`has_descendants`), an object, an array and anything else stay
+    apart: they leave different room to the fields below."""
     conditions = [pattern_conditions[i] for i in variable.conditions]
     if variable.key[0] == "wildcard":
         index = variable.conditions[0]
@@ -239,8 +249,9 @@ def build_variable(variable: Variable, pattern_conditions: tuple[ast.Condition, 
     )
     if len(pattern_values) > MAX_PATTERN_BITS:
         return f"{len(pattern_values)} wildcard or regex values on one field"
-    candidates = concrete_classes(variable.key, conditions)
-    for bits in itertools.product((F, T), repeat=len(pattern_values)):
+    candidates = concrete_classes(variable.spec, conditions)
+    strings = variable.spec is Reach.FREE or Kind.STRING in variable.spec.kinds
+    for bits in itertools.product((F, T), repeat=len(pattern_values)) if strings else ():
         assignment = tuple(zip(pattern_values, bits, strict=True))
         label = ", ".join(
             f"{'matching' if bit else 'not matching'} {raw}" for raw, bit in assignment
@@ -258,12 +269,22 @@ def build_variable(variable: Variable, pattern_conditions: tuple[ast.Condition, 
             else:
                 vector[index] = truth(evaluate_condition(condition, candidate.value))
         signature = tuple(vector[i] for i in variable.conditions)
+        if has_descendants:
+            signature += (_container(candidate),)
         if signature not in seen:
             seen[signature] = len(variable.groups)
             variable.groups.append((vector, [candidate]))
         else:
             variable.groups[seen[signature]][1].append(candidate)
     return None
+
+
+def _container(candidate: ValueClass) -> str:
+    if not candidate.abstract and isinstance(candidate.value, dict):
+        return "object"
+    if not candidate.abstract and isinstance(candidate.value, list):
+        return "array"
+    return "other"
 
 
 def compatible(key: tuple, chosen: ValueClass, other_key: tuple, other: ValueClass) -> bool:

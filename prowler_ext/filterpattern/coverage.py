@@ -2,7 +2,7 @@
 
 The answer is a proof, not a guess:
 
-* The fields every record of the event surely has (`events.certain_fields`) are fixed and
+* The fields every record of the case surely has (`RecordCase.fixed`) are fixed and
   each condition on them evaluates to a constant.
 * Every other field a condition names is a variable. Its possible JSON values split into a
   few classes that no condition on it can tell apart: absent, null, true, false, object,
@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -44,7 +44,17 @@ from .classes import (
     string_fragments,
     truth,
 )
-from .events import SAMPLE_VALUES, TYPICAL_FIELDS, certain_fields
+from .cloudtrail import (
+    RECORD,
+    FieldSpec,
+    Reach,
+    RecordCase,
+    base_record,
+    case_of,
+    example,
+    spec_at,
+    violation,
+)
 from .matcher import condition_outcome, evaluate, select
 from .parser import parse
 from .terms import term_coverage
@@ -62,14 +72,75 @@ class _OutOfBudgetError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class _Not:
+    """Negation, only of the record class's condition: `not case or pattern` is what must hold."""
+
+    child: Any
+
+
+def _nested(fixed: tuple) -> dict:
+    document: dict = {}
+    for path, value in sorted(fixed, key=lambda item: len(item[0])):
+        node = document
+        for step in path[:-1]:
+            node = node.setdefault(step, {})
+        node[path[-1]] = value
+    return document
+
+
+def _key_case_doubt(path: tuple, text: str) -> str | None:
+    """A key of the record model spelt in another case: AWS does not say whether keys are
+    case-sensitive."""
+    spec: FieldSpec | Reach = RECORD
+    for step in path:
+        if not isinstance(step, str) or not isinstance(spec, FieldSpec) or not spec.members:
+            return None
+        member = spec.members.get(step)
+        if member is None:
+            lowered = step.lower()
+            if any(name.lower() == lowered for name in spec.members):
+                return f"the key case of {text}"
+            return None
+        spec = member
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _placement(selector: ast.Selector, fixed_paths: tuple) -> tuple[str, Any]:
+    """Where a selector's field stands for a case with these fixed paths: ("doubt", reason),
+    ("fixed", None) on or inside a fixed field, ("never", None) where no record has a value,
+    or ("variable", its FieldSpec or Reach.FREE)."""
+    path = selector.path
+    doubt = _key_case_doubt(path, selector.text)
+    if doubt:
+        return "doubt", doubt
+    if any(path[: len(fixed)] == fixed or fixed[: len(path)] == path for fixed in fixed_paths):
+        return "fixed", None
+    spec = spec_at(path)
+    if spec is Reach.NEVER:
+        return "never", None
+    return "variable", spec
+
+
 class _Search:
-    def __init__(self, pattern: ast.JsonPattern, event_name: str, budget: int) -> None:
+    def __init__(self, pattern: ast.JsonPattern, case: RecordCase, budget: int) -> None:
         self.pattern = pattern
-        self.event_name = event_name
+        self.case = case
+        self.event_name = case.name
         self.budget = budget
         self.steps = 0
-        self.fixed = dict(certain_fields(event_name))
-        self.conditions = pattern.conditions
+        self.fixed = _nested(case.fixed)
+        self.fixed_paths = tuple(path for path, _ in case.fixed)
+        self.case_pattern = _case_pattern(case)
+        conditions = list(pattern.conditions)
+        if self.case_pattern is not None:
+            known = {id(c) for c in conditions}
+            conditions += [c for c in self.case_pattern.conditions if id(c) not in known]
+            self.formula: Any = ast.AnyOf((_Not(self.case_pattern.expression), pattern.expression))
+        else:
+            self.formula = pattern.expression
+        self.conditions = tuple(conditions)
         self.index = {id(c): i for i, c in enumerate(self.conditions)}
         self.constant: dict[int, Truth] = {}
         self.variable_of: dict[int, Any] = {}
@@ -82,7 +153,6 @@ class _Search:
         self._classify()
 
     def _classify(self) -> None:
-        fixed_keys = {k.lower(): k for k in self.fixed}
         for i, condition in enumerate(self.conditions):
             selector = condition.selector
             if selector.has_wildcard:
@@ -100,22 +170,29 @@ class _Search:
                     self.constant[i] = T
                 else:
                     key = ("wildcard", i)
-                    self.variables[key] = Variable(key, [i])
+                    self.variables[key] = Variable(key, conditions=[i])
                     self.variable_of[i] = key
                 continue
-            first = selector.path[0]
-            if isinstance(first, str) and first in self.fixed:
+            place, detail = _placement(selector, self.fixed_paths)
+            if place == "doubt":
+                self.constant[i] = Unknown(detail)
+            elif place == "fixed":
                 values, _ = select(selector, self.fixed)
                 self.constant[i] = truth(evaluate_condition(condition, values[0]))
-            elif isinstance(first, str) and first.lower() in fixed_keys:
-                self.constant[i] = Unknown(f"the key case of {selector.text}")
+            elif place == "never":
+                self.constant[i] = truth(evaluate_condition(condition, ABSENT))
             else:
-                key = selector.path
-                self.variables.setdefault(key, Variable(key)).conditions.append(i)
-                self.variable_of[i] = key
+                path = selector.path
+                self.variables.setdefault(path, Variable(path, detail)).conditions.append(i)
+                self.variable_of[i] = path
 
     # partial evaluation: a truth, or a residual expression
     def _peval(self, node: ast.Expression, env: dict) -> Any:
+        if isinstance(node, _Not):
+            result = self._peval(node.child, env)
+            if result is T or result is F:
+                return not result
+            return result if isinstance(result, Unknown) else _Not(result)
         if isinstance(node, (ast.AllOf, ast.AnyOf)):
             is_all = isinstance(node, ast.AllOf)
             absorbing, neutral = (F, T) if is_all else (T, F)
@@ -152,7 +229,9 @@ class _Search:
         stack = [node]
         while stack:
             current = stack.pop()
-            if isinstance(current, (ast.AllOf, ast.AnyOf)):
+            if isinstance(current, _Not):
+                stack.append(current.child)
+            elif isinstance(current, (ast.AllOf, ast.AnyOf)):
                 stack.extend(reversed(current.children))
             elif isinstance(current, (ast.Comparison, ast.Test)):
                 return self.variable_of[self.index[id(current)]]
@@ -175,13 +254,15 @@ class _Search:
 
     def run(self) -> None:
         for variable in self.variables.values():
-            problem = build_variable(variable, self.conditions)
+            problem = build_variable(
+                variable, self.conditions, self._has_descendants(variable.key)
+            )
             if problem:
                 self.unknown = self.unknown or f"the proof would have to enumerate {problem}"
                 self.exhausted = True
                 return
         try:
-            kind, found = self._prove(self.pattern.expression, {})
+            kind, found = self._prove(self.formula, {})
         except _OutOfBudgetError:
             self.exhausted = True
             return
@@ -190,7 +271,15 @@ class _Search:
         elif kind == "F" and not self._realize(found):
             # that falsifying assignment has no real record: look for another, one by one
             self.steps = 0
-            self._search(self.pattern.expression, {})
+            self._search(self.formula, {})
+
+    def _has_descendants(self, key: Any) -> bool:
+        if key[0] == "wildcard":
+            return False
+        return any(
+            other[0] != "wildcard" and len(other) > len(key) and other[: len(key)] == key
+            for other in self.variables
+        )
 
     def _tick(self) -> None:
         self.steps += 1
@@ -308,7 +397,9 @@ class _Search:
         stack = [node]
         while stack:
             current = stack.pop()
-            if isinstance(current, (ast.AllOf, ast.AnyOf)):
+            if isinstance(current, _Not):
+                stack.append(current.child)
+            elif isinstance(current, (ast.AllOf, ast.AnyOf)):
                 stack.extend(current.children)
             elif isinstance(current, (ast.Comparison, ast.Test)):
                 key = self.variable_of.get(self.index[id(current)])
@@ -340,7 +431,7 @@ class _Search:
         kept = dict(env)
         for key in list(env):
             trial = {k: v for k, v in kept.items() if k != key}
-            if self._peval(self.pattern.expression, trial) is F:
+            if self._peval(self.formula, trial) is F:
                 kept = trial
         return kept
 
@@ -352,7 +443,7 @@ class _Search:
         self._failed_realizations.add(attempt)
         for typical in (True, False):
             record = self._record(env, typical)
-            if record is None:
+            if record is None or violation(record) is not None or not self._in_class(record):
                 continue
             outcome = evaluate(self.pattern, record)
             if not outcome.value and outcome.doubt is None:
@@ -364,9 +455,15 @@ class _Search:
         self.unrealized = self.unrealized or _describe(env, self.conditions)
         return False
 
+    def _in_class(self, record: dict) -> bool:
+        """Is the record, for certain, one of the case's records?"""
+        if self.case_pattern is None:
+            return True
+        outcome = evaluate(self.case_pattern, record)
+        return outcome.value and outcome.doubt is None
+
     def _record(self, env: dict, typical: bool) -> dict | None:
-        record: dict = json.loads(_TYPICAL_JSON) if typical else {}
-        record.update(self.fixed)  # scalars
+        record = base_record(self.case, typical=typical)
         assignments = sorted(
             ((key, group[0]) for key, group in env.items() if key[0] != "wildcard"),
             key=lambda item: len(item[0]),
@@ -377,6 +474,11 @@ class _Search:
                 value = self._witness(path, value_class)
                 if value is None:
                     return None
+            elif isinstance(value, (dict, list)):
+                if isinstance(_get_path(record, path), type(value)):
+                    continue  # every object (array) is the same to the conditions on it
+                spec = self.variables[path].spec
+                value = example(spec) if isinstance(spec, FieldSpec) else value
             if not _set_path(record, path, value):
                 return None
         return record
@@ -391,7 +493,11 @@ class _Search:
             if isinstance(c, ast.Comparison) and not is_pattern_value(c)
         }
         fragments = string_fragments(conditions) + ["other-value"]
-        pool = list(SAMPLE_VALUES.get(path, ())) + fragments
+        spec = variable.spec
+        examples = (
+            [e for e in spec.examples if isinstance(e, str)] if isinstance(spec, FieldSpec) else []
+        )
+        pool = examples + fragments
         pool += [a + b for a, b in itertools.permutations(fragments, 2)]
         pool += ["zz" + f + "zz" for f in fragments]
         wanted = dict(value_class.bits or ())
@@ -407,6 +513,18 @@ class _Search:
             if all(o.value == bit and o.doubt is None for o, bit in outcomes):
                 return candidate
         return None
+
+
+def _get_path(record: dict, path: tuple) -> Any:
+    node: Any = record
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(node, list) or step >= len(node):
+                return ABSENT
+        elif not isinstance(node, dict) or step not in node:
+            return ABSENT
+        node = node[step]
+    return node
 
 
 def _set_path(record: dict, path: tuple, value: Any) -> bool:
@@ -446,9 +564,6 @@ def _set_path(record: dict, path: tuple, value: Any) -> bool:
     return True
 
 
-_TYPICAL_JSON = json.dumps(dict(TYPICAL_FIELDS))
-
-
 def _fresh(value: Any) -> Any:
     """A class value for a record: scalars as they are, a new empty object or array."""
     return type(value)() if isinstance(value, (dict, list)) else value
@@ -472,15 +587,16 @@ def _describe(env: dict, conditions: tuple[ast.Condition, ...] = ()) -> str:
 
 
 def coverage(
-    pattern: str | ast.Pattern, event_name: str, *, budget: int = DEFAULT_BUDGET
+    pattern: str | ast.Pattern, case: RecordCase | str, *, budget: int = DEFAULT_BUDGET
 ) -> Coverage:
-    """CAUGHT, MISSED (with a counterexample record) or UNKNOWN (with the reason).
+    """CAUGHT, MISSED (with a counterexample record) or UNKNOWN (with the reason): does the
+    pattern match every record of the case (an API call's name stands for `api_call(name)`)?
 
-    Answers are cached by (pattern text, event, budget): a pattern standing on many metric
+    Answers are cached by (pattern text, case, budget): a pattern standing on many metric
     filters is proved once.
     """
     parsed = parse(pattern)
-    answer = _cached_coverage(parsed.text, event_name, budget)
+    answer = _cached_coverage(parsed.text, case_of(case), budget)
     if answer.counterexample is None:
         return answer
     return replace(answer, counterexample=json.loads(json.dumps(answer.counterexample)))
@@ -496,16 +612,26 @@ def _remember(key: tuple, outcome: tuple) -> None:
     _SHARED_SEARCHES[key] = outcome
 
 
-def cached_coverage(pattern: str | ast.Pattern, event_name: str) -> Coverage:
+def cached_coverage(pattern: str | ast.Pattern, case: RecordCase | str) -> Coverage:
     """`coverage()` without copying the counterexample: for callers that only read it."""
-    return _cached_coverage(parse(pattern).text, event_name, DEFAULT_BUDGET)
+    return _cached_coverage(parse(pattern).text, case_of(case), DEFAULT_BUDGET)
+
+
+def _case_pattern(case: RecordCase) -> ast.JsonPattern | None:
+    if not case.condition:
+        return None
+    parsed = parse(case.condition)
+    if not isinstance(parsed, ast.JsonPattern):
+        raise ValueError(f"a record class is stated as a JSON pattern, not {case.condition!r}")
+    return parsed
 
 
 @lru_cache(maxsize=16384)
-def _cached_coverage(text: str, event_name: str, budget: int) -> Coverage:
+def _cached_coverage(text: str, case: RecordCase, budget: int) -> Coverage:
     parsed = parse(text)
+    event_name = case.name
     if isinstance(parsed, ast.TermPattern):
-        return term_coverage(parsed, event_name)
+        return term_coverage(parsed, case)
     if isinstance(parsed, ast.DelimitedPattern):
         return Coverage(
             Verdict.UNKNOWN,
@@ -513,10 +639,10 @@ def _cached_coverage(text: str, event_name: str, budget: int) -> Coverage:
             "they read CloudTrail's JSON records",
             event_name=event_name,
         )
-    search = _Search(parsed, event_name, budget)
-    # Events whose certain fields give every condition the same constant value (the six gateway
+    search = _Search(parsed, case, budget)
+    # Cases whose fixed fields give every condition the same constant value (the six gateway
     # events, for a pattern that never reads eventName) have the same proof: search once.
-    shared_key = (text, search.signature(), budget)
+    shared_key = (text, case.condition, search.signature(), budget)
     shared = _SHARED_SEARCHES.get(shared_key)
     if shared is None:
         search.run()

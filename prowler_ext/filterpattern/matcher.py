@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from . import ast
 from .parser import parse
-from .regex import searcher
-from .values import ABSENT, FALSE, TRUE, Outcome
+from .values import ABSENT, FALSE, TRUE, Outcome, regex_search, regex_search_any
 from .values import evaluate as evaluate_condition
 
 
 def record_text(record: str | dict) -> str:
-    """A log event's text; a dict is written as compact JSON, as CloudTrail writes records."""
+    """A log event's text; a dict is written as compact JSON (one way CloudTrail's records
+    may be written: coverage never rests on the choice, see `terms`)."""
     if isinstance(record, str):
         return record
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+
+
+def _check_record(record: object) -> None:
+    if not isinstance(record, (str, dict)):
+        raise TypeError(
+            "a log event is a str (its text) or a dict (a JSON record), "
+            f"not {type(record).__name__}"
+        )
 
 
 def matches(pattern: str | ast.Pattern, record: str | dict) -> bool:
@@ -27,6 +38,7 @@ def matches(pattern: str | ast.Pattern, record: str | dict) -> bool:
 def evaluate(pattern: str | ast.Pattern, record: str | dict) -> Outcome:
     """The match, and a doubt when the answer rests on behaviour AWS does not document."""
     parsed = parse(pattern)
+    _check_record(record)
     if isinstance(parsed, ast.JsonPattern):
         document = record if isinstance(record, dict) else _json_object(record)
         if document is None:
@@ -34,7 +46,13 @@ def evaluate(pattern: str | ast.Pattern, record: str | dict) -> Outcome:
         return _expression(parsed.expression, document)
     text = record_text(record)
     if isinstance(parsed, ast.TermPattern):
-        return Outcome(terms_match(parsed, text))
+        kinds = {term.kind for term in parsed.terms}
+        doubt = None
+        if ast.TermKind.OPTIONAL in kinds and len(kinds) > 1:
+            doubt = "?terms mixed with other terms"
+        regexes = [t.text for t in parsed.terms if t.is_regex]
+        doubt = doubt or next((d for d in (regex_search(r, "").doubt for r in regexes) if d), None)
+        return Outcome(terms_match(parsed, text), doubt)
     return Outcome(_delimited_match(parsed, text))
 
 
@@ -78,9 +96,10 @@ def condition_outcome(condition: ast.Condition, document: dict) -> Outcome:
     if not condition.selector.has_wildcard:
         result = evaluate_condition(condition, fields[0])
         return Outcome(result.value, result.doubt or doubt)
-    results = [evaluate_condition(condition, field) for field in fields] or [
-        evaluate_condition(condition, ABSENT)
-    ]
+    results = _each_value(condition, fields) or [evaluate_condition(condition, ABSENT)]
+    surely_one = any(r.value and r.doubt is None for r in results)
+    if surely_one and isinstance(condition, ast.Comparison) and condition.op == "=":
+        return Outcome(True, doubt)  # one value surely satisfies it: the others do not matter
     value = any(r.value for r in results)
     doubts = [r.doubt for r in results if r.doubt]
     if isinstance(condition, ast.Comparison) and condition.op == "!=":
@@ -90,6 +109,20 @@ def condition_outcome(condition: ast.Condition, document: dict) -> Outcome:
             f"'{condition.kind.value}' with the wildcard selector {condition.selector.text}"
         )
     return Outcome(value, doubt or (doubts[0] if doubts else None))
+
+
+def _each_value(condition: ast.Condition, fields: list[Any]) -> list[Outcome]:
+    """The condition on each value a wildcard selector reaches; a regex searches all the
+    string values at once."""
+    if not (
+        isinstance(condition, ast.Comparison)
+        and condition.op == "="
+        and condition.value.kind is ast.ValueKind.REGEX
+    ):
+        return [evaluate_condition(condition, field) for field in fields]
+    strings = [field for field in fields if isinstance(field, str)]
+    others = [evaluate_condition(condition, f) for f in fields if not isinstance(f, str)]
+    return ([regex_search_any(condition.value.text, strings)] if strings else []) + others
 
 
 def select(selector: ast.Selector, document: Any) -> tuple[list[Any], str | None]:
@@ -138,48 +171,105 @@ def terms_match(pattern: ast.TermPattern, text: str) -> bool:
 
 def _term_in(term: ast.Term, text: str) -> bool:
     if term.is_regex:
-        return searcher(term.text)(text)
+        return regex_search(term.text, text).value
     return term.text in text
 
 
 # ------------------------------------------------------------------ space-delimited patterns
 
 
+# a "quoted" run, a [bracketed] run (each to its closer, or the end), or a run of non-blanks
+_FIELD = re.compile(r'"([^"]*)"?|\[([^\]]*)\]?|(\S+)')
+
+
 def split_fields(text: str) -> list[str]:
     """A log line's space-delimited fields; "quoted" and [bracketed] runs are one field."""
-    fields: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
-            continue
-        closer = {'"': '"', "[": "]"}.get(text[i])
-        if closer:
-            end = text.find(closer, i + 1)
-            end = n if end < 0 else end
-            fields.append(text[i + 1 : end])
-            i = end + 1
-        else:
-            start = i
-            while i < n and not text[i].isspace():
-                i += 1
-            fields.append(text[start:i])
-    return fields
+    if '"' not in text and "[" not in text:
+        return text.split()
+    # one group takes part in each match, the others are empty
+    return [quoted or bracketed or plain for quoted, bracketed, plain in _FIELD.findall(text)]
 
 
 def _delimited_match(pattern: ast.DelimitedPattern, text: str) -> bool:
     values = split_fields(text)
-    # reachable[j]: the pattern fields so far can consume exactly the first j values
-    reachable = {0}
+    n = len(values)
+    # bit j of `reach`: the pattern's fields so far can consume exactly the first j values
+    reach = 1
+    every = (1 << (n + 1)) - 1
     for spec in pattern.fields:
-        if isinstance(spec, ast.AnyFields):
-            lowest = min(reachable) if reachable else None
-            reachable = set(range(lowest, len(values) + 1)) if lowest is not None else set()
+        if isinstance(spec, ast.AnyFields):  # `...`: any number of fields, from the first reach
+            lowest = reach & -reach
+            reach = every & ~(lowest - 1)
             continue
-        reachable = {j + 1 for j in reachable if j < len(values) and _field_ok(spec, values[j])}
-        if not reachable:
+        reach = (reach & _field_mask(spec, values)) << 1
+        if not reach:
             return False
-    return len(values) in reachable
+    return bool(reach >> n & 1)
+
+
+def _field_mask(spec: ast.DelimitedField, values: list[str]) -> int:
+    """Bit j set when the field spec accepts values[j]; each distinct value is judged once."""
+    if isinstance(spec, ast.NamedField):
+        return (1 << len(values)) - 1
+    if (
+        isinstance(spec, ast.FieldCondition)
+        and spec.op == "="
+        and spec.value.kind is ast.ValueKind.REGEX
+        and not regex_search_any(spec.value.text, list(dict.fromkeys(values))).value
+    ):
+        return 0  # one search shows no value has it
+    accepts = _string_test(spec) or (lambda value: _field_ok(spec, value))
+    distinct = list(dict.fromkeys(values))
+    accepted = {value for value, ok in zip(distinct, map(accepts, distinct), strict=True) if ok}
+    if not accepted:
+        return 0
+    bits = bytes(49 if value in accepted else 48 for value in reversed(values))  # "1" / "0"
+    return int(bits, 2)
+
+
+_NUMBER_STARTS = frozenset("0123456789+-.nNiI")  # what float() reads starts so (nan, inf too)
+_NUMBER_TESTS = {
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _string_test(spec: ast.DelimitedField) -> Callable[[str], bool] | None:
+    """The field condition as a plain test of a string, where `values` gives the same answer
+    without a doubt; None where it takes the general route."""
+    if not isinstance(spec, ast.FieldCondition) or spec.op not in _NUMBER_TESTS:
+        return None
+    value, op = spec.value, spec.op
+    if value.kind is ast.ValueKind.NUMBER and value.number is not None:
+        number, test = value.number, _NUMBER_TESTS[op]
+
+        def numeric(field: str) -> bool:
+            if field[:1] in _NUMBER_STARTS:
+                try:
+                    return test(float(field), number)
+                except ValueError:
+                    pass
+            return op == "!="  # a word is never equal to, nor ordered against, a number
+
+        return numeric
+    if value.kind is not ast.ValueKind.STRING or value.middle_star or value.has_escape:
+        return None
+    if op not in ("=", "!="):
+        return None
+    inner = value.inner_text
+    if value.leading_star and value.trailing_star:
+        found: Callable[[str], bool] = lambda field: inner in field  # noqa: E731
+    elif value.leading_star:
+        found = lambda field: field.endswith(inner)  # noqa: E731
+    elif value.trailing_star:
+        found = lambda field: field.startswith(inner)  # noqa: E731
+    else:
+        found = lambda field: field == inner  # noqa: E731
+    return found if op == "=" else (lambda field: not found(field))
 
 
 def _field_ok(spec: ast.DelimitedField, value: str) -> bool:
@@ -196,8 +286,10 @@ def _field_ok(spec: ast.DelimitedField, value: str) -> bool:
                 field = float(value)
             except ValueError:
                 field = value
-        condition = ast.Comparison(
-            ast.Selector("$." + spec.name, (spec.name,)), spec.op, spec.value, 0
-        )
-        return evaluate_condition(condition, field).value
+        return evaluate_condition(_as_comparison(spec), field).value
     return False
+
+
+@lru_cache(maxsize=256)
+def _as_comparison(spec: ast.FieldCondition) -> ast.Comparison:
+    return ast.Comparison(ast.Selector("$." + spec.name, (spec.name,)), spec.op, spec.value, 0)

@@ -36,7 +36,23 @@ MAX_PATTERN_LENGTH = 1024
 MAX_REGEXES = 2
 MAX_WILDCARDS_PER_SELECTOR = 1
 MAX_WILDCARDS_PER_PATTERN = 3
+# AWS, "Regular expression (regex) syntax support": letters, digits, the symbols : _ # = @ / ; , -
+# and the operators ^ $ ? [ ] { } | \ * + . ; "( and ) are not supported"; "%something!%
+# would be rejected"; "multi-byte characters are not supported". A space is not in the list,
+# yet AWS's own example %^starting|^initializing|^shutting down% holds one: accepted, and
+# judged UNKNOWN wherever it matters (values.regex_doubt).
 REGEX_FORBIDDEN = "()!"
+REGEX_ALLOWED = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    ":_#=@/;,-" "^$?[]{}|\\*+." " "
+)
+# AWS, "Using filter patterns to match terms in JSON log events": "Property selectors are
+# alphanumeric strings that support hyphen ("-") and underscore ("_") characters"; other keys
+# take the bracket notation $.['key.with.dots'].
+SELECTOR_KEY = re.compile(r"[A-Za-z0-9_\-]+\Z")
+# AWS (JSON filter patterns, values): "Strings that have unicode and other characters such as
+# '@,' '$,' '\,' etc. must be enclosed in double quotes to be valid."
+UNQUOTED_FORBIDDEN = "@$\\"
 
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
 _SELECTOR_STEP = re.compile(
@@ -180,7 +196,16 @@ def _parse_selector(token: Token, text: str) -> ast.Selector:
         elif match.group("quoted") is not None:
             steps.append(match.group("quoted"))
         elif match.group("key") is not None:
-            steps.append(match.group("key"))
+            key = match.group("key")
+            if not SELECTOR_KEY.match(key):
+                bad = next(c for c in key if not SELECTOR_KEY.match(c))
+                raise PatternError(
+                    f"{bad!r} is not allowed in a property selector (letters, digits, - and _; "
+                    f"write $.['{key}'] for other keys)",
+                    text,
+                    (token.start_pos or 0) + match.start("key") + key.index(bad),
+                )
+            steps.append(key)
         else:
             steps.append(int(match.group("index")))
     wildcards = sum(1 for step in steps if step is ast.Wildcard.ANY)
@@ -205,16 +230,27 @@ def _value(token: Token, text: str) -> ast.Value:
         return ast.Value(raw, ast.ValueKind.REGEX, body)
     if raw == "*":
         return ast.Value(raw, ast.ValueKind.PRESENT, raw)
+    for offset, char in enumerate(raw):
+        if char in UNQUOTED_FORBIDDEN or not char.isascii():
+            raise PatternError(
+                f"{char!r} in a value needs double quotes (\"{raw}\")",
+                text,
+                (token.start_pos or 0) + offset,
+            )
     if _NUMBER.match(raw):
         return ast.Value(raw, ast.ValueKind.NUMBER, raw, number=float(raw))
     return ast.Value(raw, ast.ValueKind.STRING, raw)
 
 
 def _check_regex(body: str, text: str, position: int) -> None:
+    if not body:
+        raise PatternError("an empty regular expression (%%)", text, position)
     for offset, char in enumerate(body):
-        if char in REGEX_FORBIDDEN:
+        if char in REGEX_FORBIDDEN or char not in REGEX_ALLOWED:
             raise PatternError(
-                f"{char!r} is not allowed in a filter-pattern regular expression",
+                f"{char!r} is not allowed in a filter-pattern regular expression (AWS allows "
+                "letters, digits, : _ # = @ / ; , - and the operators ^ $ ? [ ] { } | \\ * + .;"
+                " \\xhh matches any other character)",
                 text,
                 position + offset,
             )
@@ -297,13 +333,36 @@ class _ToAst(Transformer):
     def named_field(self, children):
         return ast.NamedField(str(children[0]))
 
+    def empty_field(self, children):
+        return ast.NamedField("")
+
     def field_condition(self, children):
         name, comparator, value = children
         return ast.FieldCondition(str(name), str(comparator), value)
 
     # text terms
     def term_pattern(self, children):
-        return ast.TermPattern(self.text, tuple(_term(token, self.text) for token in children))
+        return ast.TermPattern(self.text, _terms(children, self.text))
+
+
+def _terms(tokens: list[Token], text: str) -> tuple[ast.Term, ...]:
+    """The terms, a lone `-` or `?` applied to the term after it (`"ERROR" - "Exiting"`)."""
+    terms: list[ast.Term] = []
+    prefix = ""
+    for token in tokens:
+        raw = str(token)
+        if raw in ("-", "?") and not prefix:
+            prefix = raw
+            continue
+        if prefix and raw[0] not in "-?":
+            token = Token(token.type, prefix + raw, start_pos=(token.start_pos or 0) - 1)
+        elif prefix:
+            terms.append(_term(Token("TERM", prefix, start_pos=0), text))
+        prefix = ""
+        terms.append(_term(token, text))
+    if prefix:
+        terms.append(_term(Token("TERM", prefix, start_pos=0), text))
+    return tuple(terms)
 
 
 def _term(token: Token, text: str) -> ast.Term:

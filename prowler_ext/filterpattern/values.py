@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import ast
-from .regex import searcher
+from .regex import searcher, unsupported
 
 
 class _Absent:
@@ -70,6 +70,35 @@ def regex_doubt(regex: str) -> str | None:
     return None
 
 
+def regex_search(regex: str, text: str) -> Outcome:
+    """Is the regex found in the text? Undecided (a doubt, never an error) for a regex the
+    linear-time engine cannot run or whose reading AWS does not settle."""
+    problem = unsupported(regex)
+    if problem:
+        return Outcome(False, f"%{regex}% ({problem})")
+    return Outcome(searcher(regex)(text), regex_doubt(regex))
+
+
+# What may match a newline or needs the text's own ends (anchors, negated classes, escapes of
+# letters but \d and \w): searched text by text.
+_NEEDS_EACH_TEXT = re.compile(r"\\[A-Za-ce-vx-z]|\[\^|[\^$]")
+
+
+def regex_search_any(regex: str, texts: list[str]) -> Outcome:
+    """Is the regex found in any of the texts? One search over the texts joined by newlines
+    when no match can cross one (no anchor, nothing that matches a newline): thousands of
+    short values cost one call, not thousands."""
+    problem = unsupported(regex)
+    if problem:
+        return Outcome(False, f"%{regex}% ({problem})")
+    if not texts:
+        return FALSE
+    found = searcher(regex)
+    if _NEEDS_EACH_TEXT.search(regex) or any("\n" in text for text in texts):
+        return Outcome(any(found(text) for text in texts), regex_doubt(regex))
+    return Outcome(found("\n".join(texts)), regex_doubt(regex))
+
+
 def _string_equals(value: ast.Value, candidate: str) -> Outcome:
     """`=` of a string value (with its wildcards) against a JSON string."""
     inner = value.inner_text
@@ -108,10 +137,9 @@ def equals(value: ast.Value, field: Any) -> Outcome:
         return Outcome(field is not None, f"'= *' against a {_json_type(field)}")
     if kind is ast.ValueKind.REGEX:
         if isinstance(field, str):
-            found = searcher(value.text)(field)
-            return Outcome(found, regex_doubt(value.text))
-        text = _json_text(field)
-        return Outcome(searcher(value.text)(text), f"a regex against a {_json_type(field)}")
+            return regex_search(value.text, field)
+        found = regex_search(value.text, _json_text(field))
+        return Outcome(found.value, f"a regex against a {_json_type(field)}")
     if kind is ast.ValueKind.NUMBER:
         if _is_number(field):
             return Outcome(float(field) == value.number)

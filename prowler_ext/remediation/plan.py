@@ -61,11 +61,6 @@ ALARM_PERIOD = 300
 SUBSCRIPTIONS_EXAMPLE = "Subscriptions: [{Protocol: email, Endpoint: secops@example.com}]"
 
 
-def benchmark_pattern(events: tuple[str, ...]) -> str:
-    """The benchmark's remediation pattern: `{ ($.eventName = A) || ($.eventName = B) … }`."""
-    return "{ " + " || ".join(f"($.eventName = {event})" for event in events) + " }"
-
-
 @dataclass
 class Step:
     kind: str
@@ -211,7 +206,7 @@ class Planner:
         for trail in self.result.trails:
             if trail.account and trail.account != account:
                 continue
-            problems, gaps = trail_links.assess(trail)
+            problems, gaps = trail_links.assess(trail, self.control.event_sources)
             if not problems and not gaps:
                 return trail
         failure = next(
@@ -555,7 +550,7 @@ class Planner:
             {
                 "logGroupName": ref.name,
                 "filterName": name,
-                "filterPattern": benchmark_pattern(self.control.events),
+                "filterPattern": self.control.benchmark_pattern,
                 "metricTransformations": [
                     {
                         "metricName": metric.name,
@@ -598,7 +593,7 @@ class Planner:
             {
                 "AlarmName": name,
                 "AlarmDescription": (
-                    f"{self.control.subject.capitalize()} changes (CIS AWS 4.12): "
+                    f"{self.control.subject.capitalize()} changes ({self.control.reference}): "
                     f"{', '.join(self.control.events)}. Created by the Prowler fixer of "
                     f"{self.control.check_id}."
                 ),

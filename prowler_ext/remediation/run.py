@@ -47,12 +47,12 @@ def _fix(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any
     account_id = str(getattr(cloudtrail, "audited_account", "") or "")
     report.header(control.check_id, account_id)
     try:
-        settings = load(getattr(cloudtrail, "fixer_config", None), control.check_id)
+        settings = load(getattr(cloudtrail, "fixer_config", None), control)
     except SettingsError as error:
         report.invalid_settings(error.problems)
         return False
     source = ProwlerEvidence(cloudtrail, logs, cloudwatch, sns)
-    result = search(source, control.events, control.subject)
+    result = search(source, control)
     account = AwsAccount(logs, cloudwatch, sns, source.account, source.partition)
     plan = Planner(result, source, settings, account, control).plan()
     report.plan(plan)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..control import Control
 from .names import (
     ALARM_NAME_MAX,
     FILTER_NAME_MAX,
@@ -17,15 +18,9 @@ from .names import (
     TOPIC_NAME_PATTERN,
 )
 
-DEFAULTS = {
-    "MetricNamespace": "CISBenchmark",
-    "MetricName": "NetworkGatewayChanges",
-    "FilterName": "cis-network-gateway-changes",
-    "AlarmName": "cis-network-gateway-changes",
-    "TopicName": "cis-security-alerts",
-}
+NAMED = ("MetricNamespace", "MetricName", "FilterName", "AlarmName", "TopicName")
 OPTIONAL = ("TopicArn", "Subscriptions", "DryRun", "KmsMasterKeyId", "Tags")
-KNOWN_KEYS = tuple(DEFAULTS) + OPTIONAL
+KNOWN_KEYS = NAMED + OPTIONAL
 
 # Protocols whose subscription needs nothing but a protocol and an endpoint.
 PROTOCOLS = ("email", "email-json", "http", "https", "sqs", "lambda", "sms")
@@ -58,11 +53,11 @@ class Subscription:
 @dataclass(frozen=True)
 class FixerSettings:
     check_id: str
-    metric_namespace: str = DEFAULTS["MetricNamespace"]
-    metric_name: str = DEFAULTS["MetricName"]
-    filter_name: str = DEFAULTS["FilterName"]
-    alarm_name: str = DEFAULTS["AlarmName"]
-    topic_name: str = DEFAULTS["TopicName"]
+    metric_namespace: str
+    metric_name: str
+    filter_name: str
+    alarm_name: str
+    topic_name: str
     topic_arn: str | None = None
     subscriptions: tuple[Subscription, ...] = ()
     dry_run: bool = False
@@ -76,8 +71,10 @@ class FixerSettings:
         return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
-def load(fixer_config: Any, check_id: str) -> FixerSettings:
-    """The check's settings from Prowler's `fixer_config` (the `aws` mapping)."""
+def load(fixer_config: Any, control: Control) -> FixerSettings:
+    """The check's settings from Prowler's `fixer_config` (the `aws` mapping); the control's
+    `fixer_defaults` name what the config leaves out."""
+    check_id = control.check_id
     if fixer_config is None:
         fixer_config = {}
     if not isinstance(fixer_config, dict):
@@ -94,7 +91,7 @@ def load(fixer_config: Any, check_id: str) -> FixerSettings:
             f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
             f"(known: {', '.join(KNOWN_KEYS)})"
         )
-    values = {key: _text(raw, key, default, problems) for key, default in DEFAULTS.items()}
+    values = {key: _text(raw, key, control.fixer_defaults[key], problems) for key in NAMED}
     _check_names(values, problems)
     topic_arn = _optional_text(raw, "TopicArn", problems)
     if topic_arn is not None:

@@ -29,7 +29,6 @@ from demo.account import (
     put_metric_filter,
 )
 from demo.moto_server import subscription_is_confirmed
-from prowler_ext.remediation.plan import benchmark_pattern
 from prowler_ext.remediation.registration import prowler_fixer_module
 
 from .prowler_run import ACCOUNT, CHECK_ID, CHECK_MODULE, build_provider, deny, run_check
@@ -311,10 +310,15 @@ def test_missing_filter_topic_subscription_and_alarm_are_created(aws, capsys):
     assert_passes()
 
 
-def test_benchmark_pattern_is_built_from_the_control_events():
+def test_benchmark_pattern_is_the_cis_remediation_pattern_of_the_control():
     from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 
-    assert benchmark_pattern(NETWORK_GATEWAY_CHANGES.events) == BENCHMARK_PATTERN
+    assert NETWORK_GATEWAY_CHANGES.benchmark_pattern == (
+        "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || "
+        "($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || "
+        "($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }"
+    )
+    assert BENCHMARK_PATTERN == NETWORK_GATEWAY_CHANGES.benchmark_pattern
 
 
 def test_missing_alarm_reuses_the_filter_and_the_configured_topic(aws, capsys):
