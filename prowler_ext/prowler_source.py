@@ -124,6 +124,12 @@ class ProwlerEvidence:
         return self._alarm_index.get((region, metric_name), [])
 
     # ------------------------------------------------------------------ helpers
+    def _scan_filtered(self) -> bool:
+        return any(
+            getattr(client, "audit_resources", None)
+            for client in (self.cloudtrail, self.logs, self.cloudwatch, self.sns)
+        )
+
     def _client(self, service: Any, region: str) -> Any | None:
         return (getattr(service, "regional_clients", None) or {}).get(region)
 
@@ -145,6 +151,16 @@ class ProwlerEvidence:
     # ------------------------------------------------------------------ trails
     def trails(self) -> tuple[list[TrailEvidence], list[Gap]]:
         gaps: list[Gap] = []
+        if self._scan_filtered():
+            # Prowler keeps only the matching resources in its inventories: what is missing
+            # from them may exist. A path found is still checked link by link.
+            gaps.append(
+                Gap(
+                    "the scan was limited with --resource-tag or --resource-arn, so Prowler's "
+                    "lists of trails, log groups, metric filters, alarms and topics are partial "
+                    "(run the check without them)"
+                )
+            )
         if getattr(self.cloudtrail, "trails_unavailable", False):
             gaps.append(
                 Gap(
@@ -316,13 +332,30 @@ class ProwlerEvidence:
         if getattr(self.cloudwatch, "metric_alarms_unavailable", False) or (
             getattr(self.cloudwatch, "metric_alarms", None) is None
         ):
-            return Gap(
-                f"CloudWatch alarms could not be listed in every region, so metric-math alarms in "
-                f"{region} could not be checked",
-                "cloudwatch:DescribeAlarms",
-                region,
-            )
+            # Prowler's flag says some region failed, not which: list this region's alarms
+            # again, so a failure elsewhere changes nothing here.
+            return self._list_math_alarms(region)
         return self._describe_alarms(region, self._inventory_alarms(None, region))
+
+    def _list_math_alarms(self, region: str) -> list[AlarmEvidence] | Gap:
+        client = self._client(self.cloudwatch, region)
+        if client is None:
+            return self._not_audited(region, "the alarms")
+        found: list[AlarmEvidence] = []
+        try:
+            pages = client.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"])
+            for page in pages:
+                self.stats.count("cloudwatch:DescribeAlarms")
+                found.extend(
+                    _alarm_evidence(raw, region)
+                    for raw in page.get("MetricAlarms") or []
+                    if raw.get("Metrics")
+                )
+        except (ClientError, BotoCoreError) as error:
+            return self._call_gap(
+                error, "cloudwatch:DescribeAlarms", region, f"the metric-math alarms in {region}"
+            )
+        return found
 
     def _describe_alarms(self, region: str, names: list[str]) -> list[AlarmEvidence] | Gap:
         if not names:
@@ -382,11 +415,12 @@ class ProwlerEvidence:
             counted = self._list_subscriptions(arn, region)
         if isinstance(counted, Gap) or not counted.exists:
             return counted
-        key = getattr(known, "kms_master_key_id", None) if known is not None else None
-        if known is None:
-            key = self._topic_key(arn, region)
-            if isinstance(key, Gap):
-                return key
+        # Always read the topic's own attributes: Prowler's loop over topics stops at the first
+        # failing call and leaves kms_master_key_id None on every topic after it, which would
+        # read as "not encrypted".
+        key = self._topic_key(arn, region)
+        if isinstance(key, Gap):
+            return key
         if not key:
             return counted
         problem = self._key_problem(str(key), region, arn)
@@ -416,7 +450,7 @@ class ProwlerEvidence:
         return TopicEvidence(arn, True, confirmed_count, pending)
 
     def _topic_key(self, arn: str, region: str) -> str | None | Gap:
-        """The topic's KmsMasterKeyId, for a topic Prowler's inventory does not hold."""
+        """The topic's KmsMasterKeyId, read for this topic alone."""
         try:
             self.stats.count("sns:GetTopicAttributes")
             attributes = self._client(self.sns, region).get_topic_attributes(TopicArn=arn)

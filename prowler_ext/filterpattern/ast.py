@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
 
 
 class Wildcard(Enum):
@@ -44,32 +43,28 @@ class Value:
     text: str  # without quotes or %...%
     quoted: bool = False
     number: float | None = None
+    # derived once, read on every comparison
+    leading_star: bool = field(init=False, compare=False)
+    trailing_star: bool = field(init=False, compare=False)
+    inner_text: str = field(init=False, compare=False)  # without leading/trailing stars
+    middle_star: bool = field(init=False, compare=False)
+    has_escape: bool = field(init=False, compare=False)
 
-    @cached_property
-    def leading_star(self) -> bool:
-        return self.kind is ValueKind.STRING and len(self.text) > 1 and self.text.startswith("*")
-
-    @cached_property
-    def trailing_star(self) -> bool:
-        return self.kind is ValueKind.STRING and len(self.text) > 1 and self.text.endswith("*")
-
-    @cached_property
-    def inner_text(self) -> str:
-        """The value without its leading/trailing wildcard stars."""
+    def __post_init__(self) -> None:
         text = self.text
-        if self.leading_star:
-            text = text[1:]
-        if self.trailing_star:
-            text = text[:-1]
-        return text
-
-    @cached_property
-    def middle_star(self) -> bool:
-        return self.kind is ValueKind.STRING and "*" in self.inner_text
-
-    @cached_property
-    def has_escape(self) -> bool:
-        return self.quoted and "\\" in self.raw
+        string = self.kind is ValueKind.STRING
+        leading = string and len(text) > 1 and text.startswith("*")
+        trailing = string and len(text) > 1 and text.endswith("*")
+        inner = text[1 if leading else 0 : len(text) - 1 if trailing else len(text)]
+        derived = {
+            "leading_star": leading,
+            "trailing_star": trailing,
+            "inner_text": inner,
+            "middle_star": string and "*" in inner,
+            "has_escape": self.quoted and "\\" in self.raw,
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .account import AwsAccount, AwsCallError
 from .plan import CREATE_TOPIC, PUT_METRIC_ALARM, PUT_METRIC_FILTER, SUBSCRIBE, Plan, Step
+from .settings import masked
 
 
 @dataclass
@@ -34,7 +35,7 @@ def apply(plan: Plan, account: AwsAccount) -> Outcome:
         try:
             outcome.done.append(_run(step, params, account, created, outcome))
         except AwsCallError as error:
-            outcome.failure = f"{step.summary}: {error.sentence}"
+            outcome.failure = f"{step.summary}: {_without_endpoint(error.sentence, params)}"
         except Exception as error:  # a bug or an odd answer: stop, say what was done
             outcome.failure = f"{step.summary}: unexpected {type(error).__name__}: {error}"
         if outcome.failure:
@@ -69,6 +70,14 @@ def _run(
         account.put_metric_alarm(step.region, params)
         return f"created alarm {params['AlarmName']} in {step.region}"
     raise ValueError(f"unknown step {step.kind}")
+
+
+def _without_endpoint(text: str, params: dict) -> str:
+    """AWS may echo a rejected endpoint back in its error: print it masked, like the plan."""
+    endpoint = params.get("Endpoint")
+    if not endpoint:
+        return text
+    return text.replace(str(endpoint), masked(str(endpoint)))
 
 
 def _with_topics(params: dict, created: dict[str, str]) -> dict:

@@ -7,6 +7,7 @@ it changed nothing or stopped halfway (dry run, blocked, a failed call).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from .account import AwsAccount
 from .apply import apply
 from .plan import Planner
 from .render import Report
-from .settings import SettingsError, load
+from .settings import SettingsError, config_file_problem, load
 
 
 def fix(
@@ -46,6 +47,10 @@ def fix(
 def _fix(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any, report) -> bool:
     account_id = str(getattr(cloudtrail, "audited_account", "") or "")
     report.header(control.check_id, account_id)
+    broken_file = config_file_problem(sys.argv)
+    if broken_file:
+        report.invalid_settings([broken_file])
+        return False
     try:
         settings = load(getattr(cloudtrail, "fixer_config", None), control)
     except SettingsError as error:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
 
 from ..control import Control
 from .names import (
@@ -47,7 +50,31 @@ class Subscription:
         return self.protocol in SELF_CONFIRMING
 
     def __str__(self) -> str:
-        return f"{self.protocol} {self.endpoint}"
+        return f"{self.protocol} {masked(self.endpoint)}"
+
+
+def masked(endpoint: str) -> str:
+    """An endpoint as the fixer prints it: a URL without its user-info, query and fragment,
+    which often carry credentials or tokens (https://user:pass@host/hook?token=...)."""
+    if "://" not in endpoint:
+        return endpoint
+    try:
+        parts = urlsplit(endpoint)
+    except ValueError:
+        return endpoint.split("://", 1)[0] + "://***"
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    netloc = f"***@{host}" if "@" in parts.netloc else host
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            parts.path,
+            "***" if parts.query else "",
+            "***" if parts.fragment else "",
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,42 @@ class FixerSettings:
         """The tags put on every alarm and topic the fixer creates."""
         tags = {FIXER_TAG_KEY: self.check_id, **dict(self.tags)}
         return [{"Key": key, "Value": value} for key, value in tags.items()]
+
+
+def config_file_problem(argv: list[str]) -> str | None:
+    """Why the `--fixer-config` file on Prowler's command line cannot be read, or None.
+
+    Prowler logs a broken file (a YAML error, bad UTF-8, no `aws:` section) and goes on with
+    an empty config, which would run the fixer with its defaults, `DryRun` off: so the fixer
+    reads the file again itself and refuses to run on one it cannot read.
+    """
+    path = _option_value(argv, "--fixer-config")
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = yaml.safe_load(handle)
+    except OSError as error:
+        return f"the fixer config file {path} cannot be read ({error.strerror or error})"
+    except UnicodeDecodeError as error:
+        return f"the fixer config file {path} is not UTF-8 (byte at offset {error.start})"
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return f"the fixer config file {path} is not valid YAML{where}: {problem}"
+    if not isinstance(document, dict) or not isinstance(document.get("aws"), dict):
+        return f"the fixer config file {path} has no aws: section (a mapping)"
+    return None
+
+
+def _option_value(argv: list[str], option: str) -> str | None:
+    for index, argument in enumerate(argv):
+        if argument == option and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith(option + "="):
+            return argument.split("=", 1)[1]
+    return None
 
 
 def load(fixer_config: Any, control: Control) -> FixerSettings:

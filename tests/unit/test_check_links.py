@@ -618,3 +618,81 @@ def test_organization_trail_of_the_management_account_is_manual(aws):
         f"organization trail of account {management}; its log group, filters and alarms live "
         "there."
     )
+
+
+# ------------------------------------------------------------------ blindness, never a verdict
+
+
+def _fail_once(provider, service_id: str, operation: str, code: str) -> None:
+    """The first call of `operation` fails with `code` (throttling, say); later calls go on."""
+    from botocore.awsrequest import AWSResponse
+
+    calls = []
+
+    def refuse_first(**_):
+        calls.append(1)
+        if len(calls) > 1:
+            return None
+        body = {"Error": {"Code": code, "Message": "Rate exceeded"}}
+        return AWSResponse("https://throttled.invalid", 400, {}, None), body
+
+    provider.session.current_session.events.register(
+        f"before-call.{service_id}.{operation}", refuse_first
+    )
+
+
+def test_topic_attributes_denied_is_manual_not_a_pass(aws):
+    """Prowler leaves kms_master_key_id None when GetTopicAttributes fails: not "unencrypted"."""
+    made = chain(aws)
+    _encrypt_topic(aws, made["topic"], "alias/aws/sns")
+    provider = build_provider()
+    deny(provider, "sns", "GetTopicAttributes", "us-east-1")
+    finding = run_check(provider)
+    assert finding.status == "MANUAL"
+    assert "sns:GetTopicAttributes was denied in us-east-1" in finding.status_extended
+
+
+def test_topic_attributes_failing_on_an_earlier_topic_still_sees_the_key(aws):
+    made = chain(aws)
+    _encrypt_topic(aws, made["topic"], "alias/aws/sns")
+    aws.client("sns").create_topic(Name="aaa-unrelated")  # listed before security-alerts
+    provider = build_provider()
+    _fail_once(provider, "sns", "GetTopicAttributes", "Throttling")
+    finding = run_check(provider)
+    assert finding.status == "FAIL"
+    assert "encrypted with the AWS managed key alias/aws/sns" in finding.status_extended
+
+
+def test_alarm_listing_denied_in_another_region_changes_nothing(aws):
+    """Prowler's metric_alarms_unavailable is account-wide; a denial in eu-west-1 must not
+    turn a us-east-1 verdict into MANUAL."""
+    chain(aws, alarm={"actions_enabled": False})
+    provider = build_provider()
+    deny(provider, "cloudwatch", "DescribeAlarms", "eu-west-1")
+    finding = run_check(provider)
+    assert finding.status == "FAIL", finding.status_extended
+    assert "actions" in finding.status_extended
+    provider = build_provider()
+    deny(provider, "cloudwatch", "DescribeAlarms", "eu-west-1")
+    chain_ok = aws.client("cloudwatch")
+    chain_ok.enable_alarm_actions(AlarmNames=["gateway-changes"])
+    assert run_check(provider).status == "PASS"
+
+
+def test_alarm_listing_denied_in_the_path_region_is_manual(aws):
+    chain(aws, alarm={"actions_enabled": False})
+    provider = build_provider()
+    deny(provider, "cloudwatch", "DescribeAlarms", "us-east-1")
+    finding = run_check(provider)
+    assert finding.status == "MANUAL", finding.status_extended
+    assert "cloudwatch:DescribeAlarms" in finding.status_extended
+
+
+def test_a_scan_limited_by_resource_filters_never_fails_on_what_it_hid(aws):
+    made = chain(aws)
+    provider = build_provider()
+    provider._audit_resources = [made["topic"]]  # what --resource-arn leaves Prowler with
+    finding = run_check(provider)
+    assert finding.status == "MANUAL", finding.status_extended
+    assert "--resource-tag or --resource-arn" in finding.status_extended
+    assert "no CloudTrail trail exists" not in finding.status_extended

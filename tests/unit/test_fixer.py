@@ -689,6 +689,70 @@ def test_dry_run_prints_the_plan_and_changes_nothing(aws, capsys):
     assert run_check(regions=REGIONS).status == "FAIL"
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            "aws:\n  cloudwatch_changes_to_network_gateways_alarm:\n\tDryRun: true\n",
+            "is not valid YAML at line 3, column 1",
+        ),
+        (
+            "aws:\n  cloudwatch_changes_to_network_gateways_alarm: {DryRun: true\n",
+            "is not valid YAML",
+        ),
+        ("cloudwatch_changes_to_network_gateways_alarm:\n  DryRun: true\n", "has no aws: section"),
+        (b"aws:\n  x: \xff\xfe\n", "is not UTF-8"),
+    ],
+)
+def test_a_fixer_config_file_it_cannot_read_changes_nothing(
+    aws, capsys, tmp_path, monkeypatch, content, problem
+):
+    """Prowler reads a broken --fixer-config as {}: defaults, DryRun off. The fixer refuses.
+    (With defaults it would write here: the filter and a confirmed topic exist, an alarm on the
+    filter's metric notifying the topic is all that is missing.)"""
+    trail(aws)
+    put_metric_filter(aws, REGION, LOG_GROUP, "gw", BENCHMARK_PATTERN, "GwChanges")
+    create_topic(aws, REGION, "cis-security-alerts", [("sqs", "alerts-queue")])
+    path = tmp_path / "fixer.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    monkeypatch.setattr(sys, "argv", ["prowler", "aws", "--fixer", "--fixer-config", str(path)])
+    before = snapshot(aws)
+    ok, out = fix(capsys, None)  # what Prowler hands the fixer for such a file
+    assert not ok
+    assert lines(out)[1] == "Nothing was changed: the fixer config is not valid:"
+    assert f"the fixer config file {path} {problem}" in out
+    assert snapshot(aws) == before
+
+
+def test_a_readable_fixer_config_file_is_used(aws, capsys, tmp_path, monkeypatch):
+    trail(aws)
+    queue(aws)
+    path = tmp_path / "fixer.yaml"
+    path.write_text(f"aws:\n  {CHECK_ID}:\n    DryRun: true\n")
+    monkeypatch.setattr(sys, "argv", ["prowler", "--fixer-config=" + str(path)])
+    ok, out = fix(capsys, {"Subscriptions": [SQS], "DryRun": True})
+    assert not ok
+    assert lines(out)[-1] == "Dry run (DryRun: true): nothing was changed."
+
+
+def test_secrets_in_an_endpoint_are_never_printed(aws, capsys):
+    trail(aws)
+    hook = "https://ops:s3cr3t-pass@hooks.example.com/alert?token=t0ken-value"
+    ok, out = fix(capsys, {"Subscriptions": [{"Protocol": "https", "Endpoint": hook}]})
+    assert "s3cr3t-pass" not in out and "t0ken-value" not in out, out
+    assert "https https://***@hooks.example.com/alert?***" in out
+    # what AWS was given is the real endpoint
+    topic = aws.client("sns").list_topics()["Topics"][0]["TopicArn"]
+    endpoints = [
+        s["Endpoint"]
+        for s in aws.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    ]
+    assert endpoints == [hook]
+
+
 def test_second_run_is_a_no_op(aws, capsys):
     trail(aws)
     queue(aws)
