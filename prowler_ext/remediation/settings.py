@@ -263,13 +263,37 @@ def _subscriptions(raw: Any, problems: list[str]) -> tuple[Subscription, ...]:
     return tuple(found)
 
 
+# What SNS Subscribe accepts per protocol (SNS API reference, Subscribe: Endpoint), checked
+# before anything is written, so a rejected endpoint cannot stop a run half-way.
+_EMAIL = re.compile(r"[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+")
+_PHONE = re.compile(r"\+[1-9]\d{1,14}")  # E.164
+_ARN = {
+    "sqs": re.compile(r"arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?"),
+    "lambda": re.compile(
+        r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?"
+    ),
+}
+TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_MAX = 128, 256, 50
+_TAG_TEXT = re.compile(r"[\w\s.:/=+\-@]*")  # letters, digits, spaces and _ . : / = + - @
+
+
 def _endpoint_problem(protocol: str, endpoint: str) -> str | None:
-    if protocol in ("email", "email-json") and "@" not in endpoint:
-        return f"{endpoint!r} is not an email address"
-    if protocol in ("http", "https") and not endpoint.startswith(f"{protocol}://"):
-        return f"an {protocol} endpoint must start with {protocol}://"
-    if protocol in ("sqs", "lambda") and not endpoint.startswith("arn:"):
-        return f"an {protocol} endpoint must be the ARN of the {protocol} resource"
+    shown = masked(endpoint)
+    if protocol in ("email", "email-json") and not _EMAIL.fullmatch(endpoint):
+        return f"{shown!r} is not an email address"
+    if protocol in ("http", "https"):
+        try:
+            parts = urlsplit(endpoint)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme != protocol or not parts.hostname:
+            return f"an {protocol} endpoint must be a URL {protocol}://host/…, not {shown!r}"
+        if any(c.isspace() for c in endpoint):
+            return f"the {protocol} endpoint {shown!r} holds a space or a line break"
+    if protocol == "sms" and not _PHONE.fullmatch(endpoint):
+        return f"an sms endpoint must be a phone number in E.164 form (+15555550100), not {shown!r}"
+    if protocol in _ARN and not _ARN[protocol].fullmatch(endpoint):
+        return f"an {protocol} endpoint must be the ARN of the {protocol} resource, not {shown!r}"
     return None
 
 
@@ -289,6 +313,8 @@ def _tags(raw: Any, problems: list[str]) -> tuple[tuple[str, str], ...]:
         problems.append("Tags must be a mapping of tag keys to values")
         return ()
     tags = []
+    if len(raw) + 1 > TAGS_MAX:
+        problems.append(f"at most {TAGS_MAX - 1} Tags (AWS allows {TAGS_MAX}, one is the fixer's)")
     for key, value in raw.items():
         if not isinstance(key, str) or not key or key.lower().startswith("aws:"):
             problems.append(f"tag key {key!r} is not allowed")
@@ -296,5 +322,18 @@ def _tags(raw: Any, problems: list[str]) -> tuple[tuple[str, str], ...]:
         if key == FIXER_TAG_KEY:
             problems.append(f"tag key {FIXER_TAG_KEY} is set by the fixer itself")
             continue
-        tags.append((key, "" if value is None else str(value)))
+        text = "" if value is None else str(value)
+        if len(key) > TAG_KEY_MAX or not _TAG_TEXT.fullmatch(key):
+            problems.append(
+                f"tag key {key[:40]!r} must be at most {TAG_KEY_MAX} letters, digits, spaces or "
+                "_ . : / = + - @"
+            )
+            continue
+        if len(text) > TAG_VALUE_MAX or not _TAG_TEXT.fullmatch(text):
+            problems.append(
+                f"the value of tag {key!r} must be at most {TAG_VALUE_MAX} letters, digits, "
+                "spaces or _ . : / = + - @"
+            )
+            continue
+        tags.append((key, text))
     return tuple(tags)
