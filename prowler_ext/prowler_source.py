@@ -423,7 +423,7 @@ class ProwlerEvidence:
             return key
         if not key:
             return counted
-        problem = self._key_problem(str(key), region, arn)
+        problem = self.key_problem(str(key), region, f"SNS topic {arn}")
         if isinstance(problem, Gap):
             return problem
         return replace(counted, unusable_key=problem)
@@ -458,7 +458,7 @@ class ProwlerEvidence:
             return self._call_gap(error, "sns:GetTopicAttributes", region, f"SNS topic {arn}")
         return (attributes.get("Attributes") or {}).get("KmsMasterKeyId")
 
-    def _key_problem(self, key: str, region: str, topic_arn: str) -> str | None | Gap:
+    def key_problem(self, key: str, region: str, what: str) -> str | None | Gap:
         """Why CloudWatch cannot publish to a topic encrypted with this key, or None.
 
         CloudWatch alarms cannot use the AWS managed key alias/aws/sns, and a customer managed
@@ -468,7 +468,7 @@ class ProwlerEvidence:
         if key.endswith("alias/aws/sns"):
             return "the AWS managed key alias/aws/sns, which CloudWatch alarms cannot use"
         session = getattr(self.sns, "session", None)
-        what = f"the KMS key {key} of SNS topic {topic_arn}"
+        what = f"the KMS key {key} of {what}"
         if session is None:
             return Gap(f"{what} could not be read", "kms:DescribeKey", region)
         try:

@@ -177,18 +177,6 @@ class AwsAccount:
             raise self._failed(permission, region, error) from error
         return TopicState(arn, attributes.get("KmsMasterKeyId") or None, tuple(subscriptions))
 
-    def key_manager(self, region: str, key_id: str) -> str:
-        """Who manages a KMS key: CUSTOMER or AWS (kms:DescribeKey)."""
-        permission = "kms:DescribeKey"
-        try:
-            client = self.sns.session.client("kms", region_name=region)
-            metadata = client.describe_key(KeyId=key_id)["KeyMetadata"]
-        except (ClientError, BotoCoreError) as error:
-            raise self._failed(permission, region, error) from error
-        if metadata.get("KeyState", "Enabled") != "Enabled":
-            raise AwsCallError(permission, region, f"key {key_id} is {metadata.get('KeyState')}")
-        return str(metadata.get("KeyManager", ""))
-
     # ------------------------------------------------------------------ writes
     def put_metric_filter(self, region: str, params: dict) -> None:
         self._write(self.logs, region, "logs:PutMetricFilter", "put_metric_filter", params)

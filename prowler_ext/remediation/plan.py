@@ -50,7 +50,7 @@ from .names import (
     NoFreeNameError,
     free_name,
 )
-from .settings import FixerSettings, Subscription, is_aws_managed_sns_key
+from .settings import FixerSettings, Subscription
 
 CREATE_TOPIC = "create_topic"
 SUBSCRIBE = "subscribe"
@@ -150,6 +150,7 @@ class Planner:
         self.missing = [r for r in result.events if not r.caught]
         self._named_topics: dict[str, TopicChoice] = {}
         self._key_checked: dict[str, str | None] = {}
+        self._topic_keys: dict[str, str | None] = {}
         self._notes: list[str] = []
 
     # ------------------------------------------------------------------ entry
@@ -313,10 +314,11 @@ class Planner:
                 "fixer does not edit your alarms)"
             )
             return option
-        if is_aws_managed_sns_key(topic.state.kms_master_key_id):
+        unusable = self._unusable_key(arn)
+        if unusable:
             option.problem = (
                 f"alarm {alarm.name} notifies SNS topic {topic.name}, which is encrypted with "
-                "alias/aws/sns, a key CloudWatch alarms cannot use"
+                f"{unusable}"
             )
             return option
         option.subscribe, option.awaits, option.problem = self._subscriptions(topic)
@@ -359,25 +361,38 @@ class Planner:
         return new, tuple(str(s) for s in configured), None
 
     def _key_problem(self, region: str) -> str | None:
+        """Why a new topic encrypted with the configured KmsMasterKeyId would notify nobody:
+        the check's own key rule (AWS managed keys; a key policy without CloudWatch)."""
         key = self.settings.kms_master_key_id
         if not key:
             return None
         if region not in self._key_checked:
-            try:
-                manager = self.account.key_manager(region, key)
-            except AwsCallError as error:
+            problem = self.source.key_problem(key, region, "the topic the fixer would create")
+            if isinstance(problem, Gap):
                 self._key_checked[region] = (
-                    f"KmsMasterKeyId {key} could not be checked ({error.sentence}); the fixer "
+                    f"KmsMasterKeyId {key} could not be checked ({problem.what}"
+                    f"{f'; needs {problem.permission}' if problem.permission else ''}); the fixer "
                     "does not create a topic CloudWatch might not be able to publish to"
                 )
-            else:
+            elif problem:
                 self._key_checked[region] = (
-                    None
-                    if manager == "CUSTOMER"
-                    else f"KmsMasterKeyId {key} is an AWS managed key, which CloudWatch alarms "
-                    "cannot use: give a customer managed key"
+                    f"KmsMasterKeyId {key} is {problem}: give a customer managed key whose "
+                    "policy allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*"
                 )
+            else:
+                self._key_checked[region] = None
         return self._key_checked[region]
+
+    def _unusable_key(self, arn: str) -> str | None:
+        """The check's verdict on an existing topic's key: why CloudWatch cannot publish to it
+        (or that it could not be read), None when the key is fine or there is none."""
+        if arn not in self._topic_keys:
+            evidence = self.source.topic(arn)
+            if isinstance(evidence, Gap):
+                self._topic_keys[arn] = f"a key that could not be checked ({evidence.what})"
+            else:
+                self._topic_keys[arn] = evidence.unusable_key
+        return self._topic_keys[arn]
 
     # ------------------------------------------------------------------ topics
     def _topic_candidates(self, region: str, others: list[AlarmEvidence]) -> list[TopicChoice]:
@@ -394,7 +409,7 @@ class Planner:
             if (parts[3], parts[4]) != (region, self.result.account):
                 return
             state = self.account.topic(arn)
-            if state and state.confirmed and not is_aws_managed_sns_key(state.kms_master_key_id):
+            if state and state.confirmed and not self._unusable_key(arn):
                 found.append(TopicChoice(arn, state, why))
 
         for result in self.result.events:
@@ -427,11 +442,8 @@ class Planner:
                     f"TopicArn {arn} does not exist (the fixer creates only TopicName, never a "
                     "topic named by ARN)"
                 )
-            elif is_aws_managed_sns_key(topic.state.kms_master_key_id):
-                topic.problem = (
-                    f"TopicArn {arn} is encrypted with alias/aws/sns, a key CloudWatch alarms "
-                    "cannot use"
-                )
+            elif unusable := self._unusable_key(arn):
+                topic.problem = f"TopicArn {arn} is encrypted with {unusable}"
         return topic
 
     def _named_topic(self, region: str) -> TopicChoice:
@@ -440,14 +452,14 @@ class Planner:
         base = self.settings.topic_name
 
         def unusable(name: str) -> bool:
-            state = self.account.topic(self.account.topic_arn(region, name))
-            return state is not None and is_aws_managed_sns_key(state.kms_master_key_id)
+            arn = self.account.topic_arn(region, name)
+            return self.account.topic(arn) is not None and bool(self._unusable_key(arn))
 
         name = free_name(base, TOPIC_NAME_MAX, unusable)
         if name != base:
+            why = self._unusable_key(self.account.topic_arn(region, base))
             self._notes.append(
-                f"SNS topic {base} exists but is encrypted with alias/aws/sns, which CloudWatch "
-                f"alarms cannot use; using topic {name} instead"
+                f"SNS topic {base} exists but is encrypted with {why}; using topic {name} instead"
             )
         arn = self.account.topic_arn(region, name)
         choice = TopicChoice(arn, self.account.topic(arn), "the configured TopicName")

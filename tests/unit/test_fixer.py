@@ -609,18 +609,40 @@ def test_topic_encrypted_with_the_aws_managed_key_is_not_used(aws, capsys):
     ok, out = fix(capsys, {"Subscriptions": [SQS]})
     assert ok, out
     assert (
-        "Note: SNS topic cis-security-alerts exists but is encrypted with alias/aws/sns, which "
-        "CloudWatch alarms cannot use; using topic cis-security-alerts-2 instead" in lines(out)
+        "Note: SNS topic cis-security-alerts exists but is encrypted with the AWS managed key "
+        "alias/aws/sns, which CloudWatch alarms cannot use; using topic cis-security-alerts-2 "
+        "instead" in lines(out)
     )
     made = alarm(aws, "cis-network-gateway-changes")
     assert made["AlarmActions"] == [topic_arn("cis-security-alerts-2")]
     assert_passes()
 
 
+CLOUDWATCH_KEY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+        },
+    ],
+}
+
+
 def test_customer_managed_key_encrypts_the_new_topic(aws, capsys):
     trail(aws)
     queue(aws)
-    key = aws.client("kms", REGION).create_key()["KeyMetadata"]["Arn"]
+    key = aws.client("kms", REGION).create_key(Policy=json.dumps(CLOUDWATCH_KEY_POLICY))[
+        "KeyMetadata"
+    ]["Arn"]
     ok, out = fix(capsys, {"Subscriptions": [SQS], "KmsMasterKeyId": key})
     assert ok, out
     assert f"2. create SNS topic cis-security-alerts in us-east-1, encrypted with {key}" in lines(
@@ -630,6 +652,36 @@ def test_customer_managed_key_encrypts_the_new_topic(aws, capsys):
         TopicArn=topic_arn("cis-security-alerts")
     )["Attributes"]
     assert attributes["KmsMasterKeyId"] == key
+
+
+def test_a_key_whose_policy_leaves_cloudwatch_out_is_refused_before_any_write(aws, capsys):
+    """The check's key rule, not a weaker one: a topic CloudWatch cannot publish to would make
+    the fixer say "fixed" while the next scan still FAILs."""
+    trail(aws)
+    queue(aws)
+    key = aws.client("kms", REGION).create_key()["KeyMetadata"]["Arn"]  # default policy
+    before = snapshot(aws)
+    ok, out = fix(capsys, {"Subscriptions": [SQS], "KmsMasterKeyId": key})
+    assert not ok
+    assert "whose key policy does not let cloudwatch.amazonaws.com use it" in out, out
+    assert snapshot(aws) == before
+    assert run_check(regions=REGIONS).status == "FAIL"
+
+
+def test_an_existing_topic_whose_key_leaves_cloudwatch_out_is_not_reused(aws, capsys):
+    trail(aws)
+    queue(aws)
+    key = aws.client("kms", REGION).create_key()["KeyMetadata"]["Arn"]
+    aws.client("sns", REGION).create_topic(
+        Name="cis-security-alerts", Attributes={"KmsMasterKeyId": key}
+    )
+    ok, out = fix(capsys, {"Subscriptions": [SQS]})
+    assert ok, out
+    assert "using topic cis-security-alerts-2 instead" in out
+    assert alarm(aws, "cis-network-gateway-changes")["AlarmActions"] == [
+        topic_arn("cis-security-alerts-2")
+    ]
+    assert_passes()
 
 
 def test_aws_managed_key_setting_is_refused(aws, capsys):
