@@ -196,6 +196,7 @@ def put_metric_filter(
     namespace: str = NAMESPACE,
     value: str = "1",
     dimensions: dict[str, str] | None = None,
+    default_value: float | None = None,
 ) -> None:
     transformation: dict[str, Any] = {
         "metricName": metric_name,
@@ -204,6 +205,8 @@ def put_metric_filter(
     }
     if dimensions:
         transformation["dimensions"] = dimensions
+    if default_value is not None:
+        transformation["defaultValue"] = default_value
     account.client("logs", region).put_metric_filter(
         logGroupName=log_group,
         filterName=name,
@@ -251,6 +254,7 @@ def put_alarm(
     datapoints_to_alarm: int | None = None,
     actions_enabled: bool = True,
     dimensions: dict[str, str] | None = None,
+    treat_missing_data: str | None = None,
 ) -> str:
     """A metric alarm (defaults: the benchmark's Sum/300 s/>= 1/1 period); returns its ARN."""
     params: dict[str, Any] = {
@@ -269,6 +273,8 @@ def put_alarm(
         params["DatapointsToAlarm"] = datapoints_to_alarm
     if dimensions:
         params["Dimensions"] = [{"Name": k, "Value": v} for k, v in dimensions.items()]
+    if treat_missing_data is not None:
+        params["TreatMissingData"] = treat_missing_data
     cloudwatch = account.client("cloudwatch", region)
     cloudwatch.put_metric_alarm(**params)
     return cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["AlarmArn"]

@@ -21,6 +21,7 @@ located to its region. Every failure becomes a `Gap` naming the permission, neve
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import replace
 from typing import Any
@@ -575,6 +576,7 @@ def _filter_evidence(raw: Any, region: str, group: str) -> MetricFilterEvidence 
                 if isinstance(dimensions, dict)
                 else (),
                 unit=item.get("unit"),
+                default_value=_number_or_none(item.get("defaultValue")),
             )
         )
     return MetricFilterEvidence(
@@ -614,4 +616,17 @@ def _alarm_evidence(raw: dict, region: str) -> AlarmEvidence:
         alarm_actions=tuple(str(a) for a in raw.get("AlarmActions") or []),
         unit=raw.get("Unit"),
         metrics=tuple(m for m in raw.get("Metrics") or [] if isinstance(m, dict)),
+        treat_missing_data=raw.get("TreatMissingData"),
     )
+
+
+def _number_or_none(value: Any) -> float | None:
+    """A number; None when absent; NaN when present but unreadable (the check says so)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan

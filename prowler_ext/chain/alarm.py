@@ -1,10 +1,17 @@
-"""Does an alarm turn one datapoint of a metric into a notification? One predicate per property."""
+"""Does an alarm turn one event into a notification? One predicate per property.
+
+An alarm notifies on a *transition* into ALARM. So one event must put it there (its statistic
+over the period breaches the threshold, whatever else the log group receives), and between
+events it must not already be there: missing data treated as breaching, or a filter's
+defaultValue that alone breaches, keep it in ALARM and an event changes nothing.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 
-from .evidence import AlarmEvidence, Arn, Gap, MetricKey
+from .evidence import AlarmEvidence, Arn, Gap, MetricKey, MetricTransformation
 
 Finding = str | Gap | None
 
@@ -84,6 +91,109 @@ def _is_metric(query: dict, metric: MetricKey, with_dimensions: bool = True) -> 
         metric.name,
         tuple(sorted(metric.dimensions)),
     )
+
+
+def notifies_on_one_event(
+    alarm: AlarmEvidence, metric: MetricKey, transformation: MetricTransformation, value: float
+) -> Finding:
+    """Does one event (a datapoint of `value` on `metric`) move the alarm into ALARM?"""
+    statistic, problem = watched_statistic(alarm, metric)
+    problem = problem or unit_matches(alarm, transformation.unit)
+    problem = problem or fires_on_one_event(alarm, statistic, value)
+    default = transformation.default_value
+    problem = problem or _fires_among_other_records(alarm, statistic, value, default)
+    return problem or quiet_between_events(alarm, statistic, default)
+
+
+def quiet_between_events(
+    alarm: AlarmEvidence, statistic: str | None, default: float | None
+) -> Finding:
+    """Is the alarm out of ALARM while no event happens, so that an event is a transition?"""
+    if (alarm.treat_missing_data or "missing") == "breaching":
+        return (
+            f"alarm {alarm.name} treats missing data as breaching, so it stays in ALARM between "
+            "events and an event sends no notification"
+        )
+    if default is None or statistic is None:
+        return None
+    if math.isnan(default):
+        return Gap(f"the metric filter's defaultValue for alarm {alarm.name} could not be read")
+    compare = _COMPARISONS.get(alarm.comparison or "")
+    if compare is None or alarm.threshold is None:
+        return None  # fires_on_one_event has said why already
+    # a period with k >= 1 other records and no event
+    if statistic == "Sum":
+        quiet = _any_breaches(alarm, default, default)  # k*d: from d on, by steps of d
+    elif statistic == "SampleCount" or _COUNT_STATISTIC.fullmatch(statistic):
+        quiet = _any_breaches(alarm, 1.0, 1.0)
+    else:
+        quiet = compare(default, alarm.threshold)
+    if quiet:
+        return (
+            f"alarm {alarm.name} sits in ALARM without any event: the metric filter publishes "
+            f"its defaultValue {_number(default)} for every other record, and {statistic} "
+            f"{_SYMBOLS[alarm.comparison]} {_number(alarm.threshold)} already holds, so an "
+            "event sends no notification"
+        )
+    return None
+
+
+def _fires_among_other_records(
+    alarm: AlarmEvidence, statistic: str | None, value: float, default: float | None
+) -> Finding:
+    """With a defaultValue, the event's period also holds the defaults of every other record
+    of the log group: does the statistic still breach, however many there are?"""
+    if default is None or statistic is None or math.isnan(default):
+        return None
+    compare = _COMPARISONS.get(alarm.comparison or "")
+    if compare is None or alarm.threshold is None:
+        return None
+    threshold = alarm.threshold
+    if statistic == "Sum":
+        fires = _all_breach(alarm, value, default)  # v + k*d for k >= 0
+    elif statistic == "SampleCount" or _COUNT_STATISTIC.fullmatch(statistic):
+        fires = _all_breach(alarm, 1.0, 1.0)  # 1 + k
+    elif statistic == "Maximum":
+        fires = compare(value, threshold) and compare(max(value, default), threshold)
+    elif statistic == "Minimum":
+        fires = compare(value, threshold) and compare(min(value, default), threshold)
+    elif statistic == "Average":
+        # (v + k*d) / (k + 1) runs from v towards d and never reaches it: every value between
+        # breaches when v does and d is on the breaching side (or on the line, for >= and <=)
+        fires = compare(value, threshold) and (
+            compare(default, threshold) or (default == threshold and value != default)
+        )
+    else:
+        return Gap(
+            f"alarm {alarm.name} uses {statistic} on a metric whose filter has a defaultValue "
+            f"({_number(default)}), which the check cannot evaluate"
+        )
+    if fires:
+        return None
+    return (
+        f"alarm {alarm.name} does not reliably fire on one event: the metric filter publishes "
+        f"its defaultValue {_number(default)} for every other record, so {statistic} over a "
+        f"period with the event need not be {_SYMBOLS[alarm.comparison]} "
+        f"{_number(alarm.threshold)}"
+    )
+
+
+def _upward(alarm: AlarmEvidence) -> bool:
+    return (alarm.comparison or "").startswith("GreaterThan")
+
+
+def _all_breach(alarm: AlarmEvidence, start: float, step: float) -> bool:
+    """Does every term of start, start + step, start + 2*step, ... breach the threshold?"""
+    if not _COMPARISONS[alarm.comparison](start, alarm.threshold):
+        return False
+    return step == 0 or (step > 0) == _upward(alarm)  # else it runs off to the other side
+
+
+def _any_breaches(alarm: AlarmEvidence, start: float, step: float) -> bool:
+    """Does some term of start, start + step, ... breach the threshold?"""
+    if _COMPARISONS[alarm.comparison](start, alarm.threshold):
+        return True
+    return step != 0 and (step > 0) == _upward(alarm)  # it runs off into the breaching side
 
 
 def fires_on_one_event(alarm: AlarmEvidence, statistic: str | None, value: float) -> Finding:

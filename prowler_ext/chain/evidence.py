@@ -123,6 +123,8 @@ class MetricTransformation:
     value: str
     dimensions: tuple[tuple[str, str], ...] = ()
     unit: str | None = None
+    # published for every log event the pattern does not match; None: nothing is published
+    default_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ class AlarmEvidence:
     alarm_actions: tuple[str, ...]
     unit: str | None = None
     metrics: tuple[dict, ...] = ()  # metric math: the MetricDataQueries
+    treat_missing_data: str | None = None  # None: AWS's default, missing
 
 
 @dataclass(frozen=True)

@@ -414,9 +414,7 @@ class PathSearch:
             if not alarm_links.concerns(alarm, key):
                 continue
             alarm_resource = Resource(Link.ALARM, alarm.name, alarm.arn, alarm.region)
-            statistic, problem = alarm_links.watched_statistic(alarm, key)
-            problem = problem or alarm_links.unit_matches(alarm, transformation.unit)
-            problem = problem or alarm_links.fires_on_one_event(alarm, statistic, value)
+            problem = alarm_links.notifies_on_one_event(alarm, key, transformation, value)
             if self._record(problem, Link.ALARM, alarm_resource, result):
                 continue
             topics, problem = alarm_links.sns_topics(alarm)

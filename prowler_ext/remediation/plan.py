@@ -58,6 +58,16 @@ PUT_METRIC_FILTER = "put_metric_filter"
 PUT_METRIC_ALARM = "put_metric_alarm"
 
 ALARM_PERIOD = 300
+# The alarm the fixer creates: one event in a period of ALARM_PERIOD seconds fires it.
+NEW_ALARM = {
+    "Statistic": "Sum",
+    "Period": ALARM_PERIOD,
+    "EvaluationPeriods": 1,
+    "DatapointsToAlarm": 1,
+    "Threshold": 1.0,
+    "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+    "TreatMissingData": "notBreaching",
+}
 SUBSCRIPTIONS_EXAMPLE = "Subscriptions: [{Protocol: email, Endpoint: secops@example.com}]"
 
 
@@ -260,7 +270,8 @@ class Planner:
     def _catches_all(self, pattern: str) -> bool:
         try:
             return all(
-                cached_coverage(pattern, r.event).verdict is Verdict.CAUGHT for r in self.missing
+                cached_coverage(pattern, self.control.case(r.event)).verdict is Verdict.CAUGHT
+                for r in self.missing
             )
         except PatternError:
             return False
@@ -291,10 +302,12 @@ class Planner:
         return options
 
     def _fires(self, alarm: AlarmEvidence, choice: FilterChoice) -> bool:
-        statistic, problem = alarm_links.watched_statistic(alarm, choice.metric)
-        unit = choice.transformation.unit if choice.transformation else None
-        problem = problem or alarm_links.unit_matches(alarm, unit)
-        problem = problem or alarm_links.fires_on_one_event(alarm, statistic, choice.value)
+        transformation = choice.transformation or MetricTransformation(
+            choice.metric.name, choice.metric.namespace, "1"
+        )
+        problem = alarm_links.notifies_on_one_event(
+            alarm, choice.metric, transformation, choice.value
+        )
         return problem is None
 
     def _reuse_alarm(self, choice: FilterChoice, alarm: AlarmEvidence, arn: str) -> Option:
@@ -328,6 +341,14 @@ class Planner:
         option = Option(choice, None, topic, problem=topic.problem)
         if option.problem:
             return option
+        if choice.transformation is not None:  # a filter of the account: judge the new alarm
+            planned = _planned_alarm(choice.metric, topic.arn, self.settings.alarm_name)
+            problem = alarm_links.notifies_on_one_event(
+                planned, choice.metric, choice.transformation, choice.value
+            )
+            if problem:
+                option.problem = f"metric filter {choice.name} cannot serve a new alarm: {problem}"
+                return option
         option.subscribe, option.awaits, option.problem = self._subscriptions(topic)
         if topic.state is None and option.problem is None:
             option.problem = self._key_problem(choice.metric.region)
@@ -613,13 +634,7 @@ class Planner:
                 "AlarmActions": [topic.arn],
                 "MetricName": metric.name,
                 "Namespace": metric.namespace,
-                "Statistic": "Sum",
-                "Period": ALARM_PERIOD,
-                "EvaluationPeriods": 1,
-                "DatapointsToAlarm": 1,
-                "Threshold": 1.0,
-                "ComparisonOperator": "GreaterThanOrEqualToThreshold",
-                "TreatMissingData": "notBreaching",
+                **NEW_ALARM,
                 "Tags": self.settings.all_tags,
             },
         )
@@ -642,6 +657,27 @@ def _positive(text: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return value if value > 0 else None  # NaN compares false
+
+
+def _planned_alarm(metric: MetricKey, topic_arn: str, name: str) -> AlarmEvidence:
+    """The alarm the fixer would create, as the check would read it."""
+    return AlarmEvidence(
+        name=name,
+        arn="",
+        region=metric.region,
+        namespace=metric.namespace,
+        metric_name=metric.name,
+        dimensions=metric.dimensions,
+        statistic=NEW_ALARM["Statistic"],
+        extended_statistic=None,
+        threshold=NEW_ALARM["Threshold"],
+        comparison=NEW_ALARM["ComparisonOperator"],
+        evaluation_periods=NEW_ALARM["EvaluationPeriods"],
+        datapoints_to_alarm=NEW_ALARM["DatapointsToAlarm"],
+        actions_enabled=True,
+        alarm_actions=(topic_arn,),
+        treat_missing_data=NEW_ALARM["TreatMissingData"],
+    )
 
 
 def _key(protocol: str, endpoint: str) -> tuple[str, str]:

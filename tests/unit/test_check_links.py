@@ -38,6 +38,7 @@ def chain(
     trail: dict | None = None,
     value: str = "1",
     dimensions: dict | None = None,
+    default_value: float | None = None,
     alarm: dict | None = None,
     subscriptions=(("sqs", "secops-queue"),),
     topic_name: str = "security-alerts",
@@ -60,6 +61,7 @@ def chain(
         "GatewayChanges",
         value=value,
         dimensions=dimensions,
+        default_value=default_value,
     )
     topic_arn = create_topic(account, filter_region, topic_name, list(subscriptions))
     alarm_options = {"alarm_actions": [topic_arn], **(alarm or {})}
@@ -696,3 +698,49 @@ def test_a_scan_limited_by_resource_filters_never_fails_on_what_it_hid(aws):
     assert finding.status == "MANUAL", finding.status_extended
     assert "--resource-tag or --resource-arn" in finding.status_extended
     assert "no CloudTrail trail exists" not in finding.status_extended
+
+
+# ------------------------------------------------------------------ an event must be a transition
+
+
+@pytest.mark.parametrize("treat", ["missing", "notBreaching", "ignore"])
+def test_missing_data_not_breaching_passes(aws, treat):
+    chain(aws, alarm={"treat_missing_data": treat})
+    assert run_check().status == "PASS"
+
+
+def test_missing_data_treated_as_breaching_never_notifies(aws):
+    chain(aws, alarm={"treat_missing_data": "breaching"})
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended.endswith(
+        "alarm gateway-changes treats missing data as breaching, so it stays in ALARM between "
+        "events and an event sends no notification."
+    )
+
+
+@pytest.mark.parametrize(
+    "default, alarm, passes, phrase",
+    [
+        (0, {}, True, None),  # Sum >= 1: defaults of 0 change nothing
+        (0, {"statistic": "Maximum"}, True, None),
+        (0, {"statistic": "Average"}, False, "does not reliably fire on one event"),
+        (0, {"statistic": "Minimum"}, False, "does not reliably fire on one event"),
+        (0, {"statistic": "SampleCount"}, False, "sits in ALARM without any event"),
+        (1, {}, False, "sits in ALARM without any event"),  # Sum of defaults alone is >= 1
+        (
+            0,
+            {"statistic": "Sum", "comparison": "LessThanThreshold", "threshold": 2.0},
+            False,
+            "sits in ALARM without any event",
+        ),
+    ],
+)
+def test_a_filter_default_value_is_read_with_the_statistic(aws, default, alarm, passes, phrase):
+    """Every record the pattern does not match publishes the filter's defaultValue."""
+    chain(aws, default_value=default, alarm=alarm)
+    finding = run_check()
+    assert finding.status == ("PASS" if passes else "FAIL"), finding.status_extended
+    if phrase:
+        assert phrase in finding.status_extended
+        assert "defaultValue" in finding.status_extended

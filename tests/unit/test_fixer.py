@@ -805,6 +805,35 @@ def test_secrets_in_an_endpoint_are_never_printed(aws, capsys):
     assert endpoints == [hook]
 
 
+def test_a_filter_whose_default_value_keeps_an_alarm_in_alarm_is_not_reused(aws, capsys):
+    """Reusing it, the new Sum >= 1 alarm would sit in ALARM on the defaults alone: the next
+    scan would FAIL although the fixer said it fixed the account."""
+    trail(aws)
+    queue(aws)
+    aws.client("logs", REGION).put_metric_filter(
+        logGroupName=LOG_GROUP,
+        filterName="gw",
+        filterPattern=BENCHMARK_PATTERN,
+        metricTransformations=[
+            {
+                "metricName": "GwChanges",
+                "metricNamespace": "CISBenchmark",
+                "metricValue": "1",
+                "defaultValue": 1.0,
+            }
+        ],
+    )
+    ok, out = fix(capsys, {"Subscriptions": [SQS]})
+    assert ok, out
+    assert "Reuse: metric filter gw" not in out
+    filters = aws.client("logs", REGION).describe_metric_filters(logGroupName=LOG_GROUP)
+    assert sorted(f["filterName"] for f in filters["metricFilters"]) == [
+        "cis-network-gateway-changes",
+        "gw",
+    ]
+    assert_passes()
+
+
 def test_second_run_is_a_no_op(aws, capsys):
     trail(aws)
     queue(aws)
