@@ -419,9 +419,11 @@ class ProwlerEvidence:
         # Always read the topic's own attributes: Prowler's loop over topics stops at the first
         # failing call and leaves kms_master_key_id None on every topic after it, which would
         # read as "not encrypted".
-        key = self._topic_key(arn, region)
-        if isinstance(key, Gap):
-            return key
+        attributes = self._topic_attributes(arn, region)
+        if isinstance(attributes, Gap):
+            return attributes
+        counted = replace(counted, policy=attributes.get("Policy"))
+        key = attributes.get("KmsMasterKeyId")
         if not key:
             return counted
         problem = self.key_problem(str(key), region, f"SNS topic {arn}")
@@ -450,14 +452,15 @@ class ProwlerEvidence:
             return self._call_gap(error, "sns:ListSubscriptionsByTopic", region, f"SNS topic {arn}")
         return TopicEvidence(arn, True, confirmed_count, pending)
 
-    def _topic_key(self, arn: str, region: str) -> str | None | Gap:
-        """The topic's KmsMasterKeyId, read for this topic alone."""
+    def _topic_attributes(self, arn: str, region: str) -> dict | Gap:
+        """The topic's attributes (KmsMasterKeyId, Policy), read for this topic alone."""
         try:
             self.stats.count("sns:GetTopicAttributes")
             attributes = self._client(self.sns, region).get_topic_attributes(TopicArn=arn)
         except (ClientError, BotoCoreError) as error:
             return self._call_gap(error, "sns:GetTopicAttributes", region, f"SNS topic {arn}")
-        return (attributes.get("Attributes") or {}).get("KmsMasterKeyId")
+        found = attributes.get("Attributes")
+        return found if isinstance(found, dict) else {}
 
     def key_problem(self, key: str, region: str, what: str) -> str | None | Gap:
         """Why CloudWatch cannot publish to a topic encrypted with this key, or None.

@@ -181,6 +181,7 @@ class TopicEvidence:
     pending: int = 0
     # why CloudWatch cannot publish to it (its KMS key), or None
     unusable_key: str | None = None
+    policy: str | None = None  # the access policy document (JSON); None: not read
 
 
 @dataclass

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ..control import Control
 from ..filterpattern import PatternError, RecordCase, Verdict, cached_coverage
 from . import alarm as alarm_links
+from . import topic as topic_links
 from . import trail as trail_links
 from .evidence import (
     AlarmEvidence,
@@ -469,6 +470,11 @@ class PathSearch:
                     topic_resource,
                 )
             )
+            return False
+        refused = topic_links.publish_problem(
+            topic.policy, topic_links.PublishRequest(topic.arn, account, alarm.arn), topic_name
+        )
+        if self._record(refused, Link.TOPIC, topic_resource, result):
             return False
         if topic.confirmed == 0:
             pending = f" ({topic.pending} pending)" if topic.pending else ""

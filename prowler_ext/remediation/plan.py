@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..chain import alarm as alarm_links
+from ..chain import topic as topic_links
 from ..chain import trail as trail_links
 from ..chain.evidence import (
     AlarmEvidence,
@@ -160,7 +161,7 @@ class Planner:
         self.missing = [r for r in result.events if not r.caught]
         self._named_topics: dict[str, TopicChoice] = {}
         self._key_checked: dict[str, str | None] = {}
-        self._topic_keys: dict[str, str | None] = {}
+        self._topic_problems: dict[tuple[str, str], str | None] = {}
         self._notes: list[str] = []
 
     # ------------------------------------------------------------------ entry
@@ -327,12 +328,9 @@ class Planner:
                 "fixer does not edit your alarms)"
             )
             return option
-        unusable = self._unusable_key(arn)
+        unusable = self._unusable_topic(arn, alarm.arn)
         if unusable:
-            option.problem = (
-                f"alarm {alarm.name} notifies SNS topic {topic.name}, which is encrypted with "
-                f"{unusable}"
-            )
+            option.problem = f"alarm {alarm.name} notifies SNS topic {topic.name}, which {unusable}"
             return option
         option.subscribe, option.awaits, option.problem = self._subscriptions(topic)
         return option
@@ -404,16 +402,33 @@ class Planner:
                 self._key_checked[region] = None
         return self._key_checked[region]
 
-    def _unusable_key(self, arn: str) -> str | None:
-        """The check's verdict on an existing topic's key: why CloudWatch cannot publish to it
-        (or that it could not be read), None when the key is fine or there is none."""
-        if arn not in self._topic_keys:
+    def _unusable_topic(self, arn: str, alarm_arn: str | None = None) -> str | None:
+        """The check's verdict on an existing topic, for an alarm of the fixer's (or `alarm_arn`):
+        why CloudWatch cannot publish to it (its key, its access policy) or that it could not
+        be read, as a clause ("is encrypted with ..."); None when it can."""
+        region, account = arn.split(":")[3], self.result.account
+        alarm_arn = alarm_arn or (
+            f"arn:{self.result.partition}:cloudwatch:{region}:{account}:alarm:"
+            f"{self.settings.alarm_name}"
+        )
+        if (arn, alarm_arn) not in self._topic_problems:
             evidence = self.source.topic(arn)
             if isinstance(evidence, Gap):
-                self._topic_keys[arn] = f"a key that could not be checked ({evidence.what})"
+                problem: str | None = f"could not be checked ({evidence.what})"
+            elif evidence.unusable_key:
+                problem = f"is encrypted with {evidence.unusable_key}"
             else:
-                self._topic_keys[arn] = evidence.unusable_key
-        return self._topic_keys[arn]
+                refused = topic_links.publish_problem(
+                    evidence.policy,
+                    topic_links.PublishRequest(arn, account, alarm_arn),
+                    arn.rsplit(":", 1)[-1],
+                )
+                if isinstance(refused, Gap):
+                    problem = f"could not be checked ({refused.what})"
+                else:
+                    problem = f"cannot be used: {refused}" if refused else None
+            self._topic_problems[(arn, alarm_arn)] = problem
+        return self._topic_problems[(arn, alarm_arn)]
 
     # ------------------------------------------------------------------ topics
     def _topic_candidates(self, region: str, others: list[AlarmEvidence]) -> list[TopicChoice]:
@@ -430,7 +445,7 @@ class Planner:
             if (parts[3], parts[4]) != (region, self.result.account):
                 return
             state = self.account.topic(arn)
-            if state and state.confirmed and not self._unusable_key(arn):
+            if state and state.confirmed and not self._unusable_topic(arn):
                 found.append(TopicChoice(arn, state, why))
 
         for result in self.result.events:
@@ -463,8 +478,8 @@ class Planner:
                     f"TopicArn {arn} does not exist (the fixer creates only TopicName, never a "
                     "topic named by ARN)"
                 )
-            elif unusable := self._unusable_key(arn):
-                topic.problem = f"TopicArn {arn} is encrypted with {unusable}"
+            elif unusable := self._unusable_topic(arn):
+                topic.problem = f"TopicArn {arn} {unusable}"
         return topic
 
     def _named_topic(self, region: str) -> TopicChoice:
@@ -474,14 +489,12 @@ class Planner:
 
         def unusable(name: str) -> bool:
             arn = self.account.topic_arn(region, name)
-            return self.account.topic(arn) is not None and bool(self._unusable_key(arn))
+            return self.account.topic(arn) is not None and bool(self._unusable_topic(arn))
 
         name = free_name(base, TOPIC_NAME_MAX, unusable)
         if name != base:
-            why = self._unusable_key(self.account.topic_arn(region, base))
-            self._notes.append(
-                f"SNS topic {base} exists but is encrypted with {why}; using topic {name} instead"
-            )
+            why = self._unusable_topic(self.account.topic_arn(region, base))
+            self._notes.append(f"SNS topic {base} exists but {why}; using topic {name} instead")
         arn = self.account.topic_arn(region, name)
         choice = TopicChoice(arn, self.account.topic(arn), "the configured TopicName")
         self._named_topics[region] = choice

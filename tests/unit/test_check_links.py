@@ -744,3 +744,78 @@ def test_a_filter_default_value_is_read_with_the_statistic(aws, default, alarm, 
     if phrase:
         assert phrase in finding.status_extended
         assert "defaultValue" in finding.status_extended
+
+
+# ------------------------------------------------------------------ the topic's access policy
+
+
+def _topic_policy(account: AwsAccount, topic_arn: str, *statements: dict) -> None:
+    import json
+
+    policy = {"Version": "2012-10-17", "Statement": list(statements)}
+    account.client("sns").set_topic_attributes(
+        TopicArn=topic_arn, AttributeName="Policy", AttributeValue=json.dumps(policy)
+    )
+
+
+def _statement(effect: str, principal, condition: dict | None = None, action="SNS:Publish"):
+    statement = {"Effect": effect, "Principal": principal, "Action": action, "Resource": "*"}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def test_a_topic_policy_that_denies_publishing_notifies_nobody(aws):
+    made = chain(aws)
+    _topic_policy(
+        aws,
+        made["topic"],
+        _statement("Allow", {"AWS": "*"}, action="SNS:*"),
+        {**_statement("Deny", "*"), "Sid": "NoPublish"},
+    )
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended.endswith(
+        "SNS topic security-alerts's access policy denies sns:Publish to CloudWatch (statement "
+        "NoPublish), so the alarm's notification is refused."
+    )
+    assert finding.resource_arn == made["topic"]
+
+
+def test_a_topic_policy_for_another_account_only_notifies_nobody(aws):
+    made = chain(aws)
+    _topic_policy(aws, made["topic"], _statement("Allow", {"AWS": "arn:aws:iam::999999999999:root"}))
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert "does not let CloudWatch publish to it" in finding.status_extended
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        _statement("Allow", {"Service": "cloudwatch.amazonaws.com"}),
+        _statement(
+            "Allow",
+            {"Service": "cloudwatch.amazonaws.com"},
+            {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:*"}},
+        ),
+        _statement("Allow", {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, action="sns:*"),
+        _statement("Allow", "*", {"StringEquals": {"aws:SourceAccount": ACCOUNT}}),
+    ],
+)
+def test_topic_policies_that_let_cloudwatch_publish_pass(aws, statement):
+    made = chain(aws)
+    _topic_policy(aws, made["topic"], statement)
+    assert run_check().status == "PASS"
+
+
+def test_a_topic_policy_condition_the_check_cannot_evaluate_is_manual(aws):
+    made = chain(aws)
+    _topic_policy(
+        aws,
+        made["topic"],
+        _statement("Allow", "*", {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}),
+    )
+    finding = run_check()
+    assert finding.status == "MANUAL"
+    assert "aws:PrincipalOrgID" in finding.status_extended

@@ -834,6 +834,28 @@ def test_a_filter_whose_default_value_keeps_an_alarm_in_alarm_is_not_reused(aws,
     assert_passes()
 
 
+def test_a_topic_whose_policy_refuses_cloudwatch_is_not_reused(aws, capsys):
+    trail(aws)
+    queue(aws)
+    topic = aws.client("sns", REGION).create_topic(Name="cis-security-alerts")["TopicArn"]
+    deny_publish = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Deny", "Principal": "*", "Action": "SNS:Publish", "Resource": topic}
+        ],
+    }
+    aws.client("sns", REGION).set_topic_attributes(
+        TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(deny_publish)
+    )
+    ok, out = fix(capsys, {"Subscriptions": [SQS]})
+    assert ok, out
+    assert "SNS topic cis-security-alerts exists but cannot be used:" in out
+    assert alarm(aws, "cis-network-gateway-changes")["AlarmActions"] == [
+        topic_arn("cis-security-alerts-2")
+    ]
+    assert_passes()
+
+
 def test_second_run_is_a_no_op(aws, capsys):
     trail(aws)
     queue(aws)
