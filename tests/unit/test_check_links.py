@@ -784,7 +784,8 @@ def test_a_topic_policy_that_denies_publishing_notifies_nobody(aws):
 
 def test_a_topic_policy_for_another_account_only_notifies_nobody(aws):
     made = chain(aws)
-    _topic_policy(aws, made["topic"], _statement("Allow", {"AWS": "arn:aws:iam::999999999999:root"}))
+    other_account = {"AWS": "arn:aws:iam::999999999999:root"}
+    _topic_policy(aws, made["topic"], _statement("Allow", other_account))
     finding = run_check()
     assert finding.status == "FAIL"
     assert "does not let CloudWatch publish to it" in finding.status_extended
