@@ -405,7 +405,12 @@ def build_inventory(scale: float, regional_clients: dict[str, dict[str, Any]]) -
     filters.sort(key=lambda f: order[f.region])
     alarms.sort(key=lambda a: order[a.region])
 
-    # ---- topics
+    # ---- topics (the one on the path is moto's, with its real subscription)
+    import boto3
+
+    seeded = boto3.client("sns", region_name=HOME).list_subscriptions_by_topic(
+        TopicArn=security_topic
+    )["Subscriptions"]
     topics = [
         sn.Topic(
             name=TOPIC,
@@ -413,8 +418,8 @@ def build_inventory(scale: float, regional_clients: dict[str, dict[str, Any]]) -
             region=HOME,
             subscriptions=[
                 sn.Subscription(
-                    id="4f1c",
-                    arn=f"{security_topic}:4f1c",
+                    id=seeded[0]["SubscriptionArn"].rsplit(":", 1)[-1],
+                    arn=seeded[0]["SubscriptionArn"],
                     owner=ACCOUNT,
                     protocol="sqs",
                     endpoint=QUEUE_ARN,

@@ -37,6 +37,7 @@ from .chain.evidence import (
     MetricKey,
     MetricTransformation,
     SourceStats,
+    SubscriptionEvidence,
     TopicEvidence,
     TrailEvidence,
 )
@@ -405,17 +406,25 @@ class ProwlerEvidence:
         region = parts[3] if len(parts) > 3 else ""
         known = self._topic_index.get(arn)
         counted: TopicEvidence | Gap | None = None
+        confirmed_arns: list[str] = []
         if known is not None:
             subscriptions = getattr(known, "subscriptions", None) or []
-            confirmed = [s for s in subscriptions if str(s.arn).startswith("arn:")]
-            if confirmed:
+            confirmed_arns = [str(s.arn) for s in subscriptions if str(s.arn).startswith("arn:")]
+            if confirmed_arns:
                 counted = TopicEvidence(
-                    arn, True, len(confirmed), len(subscriptions) - len(confirmed)
+                    arn, True, len(confirmed_arns), len(subscriptions) - len(confirmed_arns)
                 )
         if counted is None:
-            counted = self._list_subscriptions(arn, region)
-        if isinstance(counted, Gap) or not counted.exists:
+            listed = self._list_subscriptions(arn, region)
+            if isinstance(listed, Gap):
+                return listed
+            counted, confirmed_arns = listed
+        if not counted.exists:
             return counted
+        counted = replace(
+            counted,
+            subscriptions=tuple(self._subscription(s, region) for s in confirmed_arns),
+        )
         # Always read the topic's own attributes: Prowler's loop over topics stops at the first
         # failing call and leaves kms_master_key_id None on every topic after it, which would
         # read as "not encrypted".
@@ -431,26 +440,49 @@ class ProwlerEvidence:
             return problem
         return replace(counted, unusable_key=problem)
 
-    def _list_subscriptions(self, arn: str, region: str) -> TopicEvidence | Gap:
+    def _list_subscriptions(
+        self, arn: str, region: str
+    ) -> tuple[TopicEvidence, list[str]] | Gap:
+        """The topic's subscription counts and its confirmed subscriptions' ARNs."""
         client = self._client(self.sns, region)
         if client is None:
             return self._not_audited(region, f"SNS topic {arn}")
-        confirmed_count = pending = 0
+        confirmed: list[str] = []
+        pending = 0
         try:
             for page in client.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn):
                 self.stats.count("sns:ListSubscriptionsByTopic")
                 for subscription in page.get("Subscriptions") or []:
-                    if str(subscription.get("SubscriptionArn", "")).startswith("arn:"):
-                        confirmed_count += 1
-                    elif subscription.get("SubscriptionArn") == "PendingConfirmation":
+                    subscription_arn = str(subscription.get("SubscriptionArn", ""))
+                    if subscription_arn.startswith("arn:"):
+                        confirmed.append(subscription_arn)
+                    elif subscription_arn == "PendingConfirmation":
                         pending += 1
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("NotFound", "NotFoundException"):
-                return TopicEvidence(arn, False)
+                return TopicEvidence(arn, False), []
             return self._call_gap(error, "sns:ListSubscriptionsByTopic", region, f"SNS topic {arn}")
         except BotoCoreError as error:
             return self._call_gap(error, "sns:ListSubscriptionsByTopic", region, f"SNS topic {arn}")
-        return TopicEvidence(arn, True, confirmed_count, pending)
+        return TopicEvidence(arn, True, len(confirmed), pending), confirmed
+
+    def _subscription(self, arn: str, region: str) -> SubscriptionEvidence:
+        """A confirmed subscription's filter policy (sns:GetSubscriptionAttributes)."""
+        client = self._client(self.sns, region)
+        try:
+            self.stats.count("sns:GetSubscriptionAttributes")
+            attributes = client.get_subscription_attributes(SubscriptionArn=arn).get("Attributes")
+        except (ClientError, BotoCoreError, AttributeError) as error:
+            return SubscriptionEvidence(
+                arn,
+                unread=self._call_gap(
+                    error, "sns:GetSubscriptionAttributes", region, f"subscription {arn}"
+                ),
+            )
+        attributes = attributes if isinstance(attributes, dict) else {}
+        return SubscriptionEvidence(
+            arn, attributes.get("FilterPolicy") or None, attributes.get("FilterPolicyScope")
+        )
 
     def _topic_attributes(self, arn: str, region: str) -> dict | Gap:
         """The topic's attributes (KmsMasterKeyId, Policy), read for this topic alone."""

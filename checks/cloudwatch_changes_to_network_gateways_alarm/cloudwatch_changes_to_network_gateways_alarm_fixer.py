@@ -28,13 +28,19 @@ def fixer(region):
             {
                 "Effect": "Allow",
                 "Action": [
+                    "cloudtrail:GetTrailStatus",
+                    "cloudtrail:GetEventSelectors",
                     "logs:DescribeMetricFilters",
                     "logs:PutMetricFilter",
                     "cloudwatch:DescribeAlarms",
+                    "cloudwatch:DescribeAlarmsForMetric",
                     "cloudwatch:PutMetricAlarm",
                     "cloudwatch:TagResource",
                     "sns:GetTopicAttributes",
                     "sns:ListSubscriptionsByTopic",
+                    "sns:GetSubscriptionAttributes",
+                    "kms:DescribeKey",
+                    "kms:GetKeyPolicy",
                     "sns:CreateTopic",
                     "sns:TagResource",
                     "sns:Subscribe"
@@ -43,7 +49,6 @@ def fixer(region):
             }
         ]
     }
-    (and kms:DescribeKey when KmsMasterKeyId is set)
     Args:
         region (str): the region of the finding (the repair happens in the region of the
             qualifying trail's log group)

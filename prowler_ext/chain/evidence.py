@@ -174,6 +174,16 @@ class AlarmEvidence:
 
 
 @dataclass(frozen=True)
+class SubscriptionEvidence:
+    """A confirmed subscription and what decides which messages it receives."""
+
+    arn: str
+    filter_policy: str | None = None  # JSON text; None: every message
+    filter_policy_scope: str | None = None  # MessageAttributes (AWS's default) or MessageBody
+    unread: Gap | None = None  # its attributes could not be read
+
+
+@dataclass(frozen=True)
 class TopicEvidence:
     arn: str
     exists: bool
@@ -182,6 +192,7 @@ class TopicEvidence:
     # why CloudWatch cannot publish to it (its KMS key), or None
     unusable_key: str | None = None
     policy: str | None = None  # the access policy document (JSON); None: not read
+    subscriptions: tuple[SubscriptionEvidence, ...] = ()  # the confirmed ones
 
 
 @dataclass

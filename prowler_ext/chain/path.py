@@ -14,7 +14,7 @@ seen on the way (gaps).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..control import Control
 from ..filterpattern import PatternError, RecordCase, Verdict, cached_coverage
@@ -476,6 +476,28 @@ class PathSearch:
         )
         if self._record(refused, Link.TOPIC, topic_resource, result):
             return False
+        if topic.confirmed and topic.subscriptions:
+            notification = topic_links.AlarmNotification(alarm.name, alarm.arn, account)
+            verdicts = [topic_links.receives(s, notification) for s in topic.subscriptions]
+            receiving = sum(1 for v in verdicts if v is None)
+            if not receiving:
+                gaps = [v for v in verdicts if isinstance(v, Gap)]
+                if gaps:
+                    result.gaps.append(gaps[0])
+                    return False
+                reason = next(v for v in verdicts if isinstance(v, str))
+                many = len(verdicts) > 1
+                result.fail(
+                    Failure(
+                        Link.SUBSCRIPTION,
+                        f"alarm {alarm.name} notifies SNS topic {topic_name}, whose "
+                        f"{len(verdicts)} confirmed subscription{'s' if many else ''} "
+                        f"receive{'' if many else 's'} no alarm notification ({reason})",
+                        topic_resource,
+                    )
+                )
+                return False
+            topic = replace(topic, confirmed=receiving)
         if topic.confirmed == 0:
             pending = f" ({topic.pending} pending)" if topic.pending else ""
             result.fail(

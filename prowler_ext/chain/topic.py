@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from .evidence import Gap
+from .evidence import Gap, SubscriptionEvidence
 
 CLOUDWATCH = "cloudwatch.amazonaws.com"
 Finding = str | Gap | None
@@ -171,3 +171,111 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
     return []
+
+
+# ---------------------------------------------------------------------- subscription filters
+
+
+@dataclass(frozen=True)
+class AlarmNotification:
+    """What CloudWatch's notification of an alarm's move into ALARM is known to carry: no
+    message attributes, and a JSON body with these top-level fields (among others)."""
+
+    alarm_name: str
+    alarm_arn: str
+    account: str
+
+    @property
+    def body(self) -> dict[str, str]:
+        return {
+            "AlarmName": self.alarm_name,
+            "AlarmArn": self.alarm_arn,
+            "AWSAccountId": self.account,
+            "NewStateValue": "ALARM",
+        }
+
+
+def receives(subscription: SubscriptionEvidence, notification: AlarmNotification) -> Finding:
+    """Why the subscription's filter policy keeps the alarm's notification from it, or None.
+
+    With the default scope (MessageAttributes) a policy reads message attributes, which
+    CloudWatch's notifications do not carry: only conditions that accept a missing attribute
+    (`{"exists": false}`) let them through. With MessageBody, the policy is matched against the
+    notification's JSON fields the check knows; others are a Gap.
+    """
+    if subscription.unread is not None:
+        return subscription.unread
+    if not subscription.filter_policy:
+        return None
+    try:
+        policy = json.loads(subscription.filter_policy)
+    except (TypeError, ValueError):
+        return Gap(f"the filter policy of subscription {subscription.arn} could not be read")
+    if not isinstance(policy, dict):
+        return Gap(f"the filter policy of subscription {subscription.arn} could not be read")
+    scope = subscription.filter_policy_scope or "MessageAttributes"
+    if scope == "MessageAttributes":
+        for key, conditions in policy.items():
+            if not _accepts_absent(conditions):
+                return (
+                    f"its filter policy needs the message attribute {key}, which alarm "
+                    "notifications do not carry"
+                )
+        return None
+    if scope != "MessageBody":
+        return Gap(f"the filter policy scope {scope} of subscription {subscription.arn}")
+    body = notification.body
+    for key, conditions in policy.items():
+        if key not in body:
+            return Gap(
+                f"the filter policy of subscription {subscription.arn} reads the notification's "
+                f"{key}, which the check does not evaluate"
+            )
+        matched = _matches_any(conditions, body[key])
+        if isinstance(matched, Gap):
+            return Gap(f"the filter policy of subscription {subscription.arn}: {matched.what}")
+        if not matched:
+            return f"its filter policy drops alarm notifications ({key} = {body[key]})"
+    return None
+
+
+def _accepts_absent(conditions: Any) -> bool:
+    return isinstance(conditions, list) and any(c == {"exists": False} for c in conditions)
+
+
+def _matches_any(conditions: Any, value: str) -> bool | Gap:
+    if not isinstance(conditions, list):
+        return Gap("a condition that is not a list")
+    for condition in conditions:
+        if isinstance(condition, str):
+            if condition == value:
+                return True
+            continue
+        if isinstance(condition, dict) and len(condition) == 1:
+            ((operator, operand),) = condition.items()
+            if operator == "exists" and isinstance(operand, bool):
+                if operand:
+                    return True
+                continue
+            if operator == "prefix" and isinstance(operand, str):
+                if value.startswith(operand):
+                    return True
+                continue
+            if operator == "suffix" and isinstance(operand, str):
+                if value.endswith(operand):
+                    return True
+                continue
+            if operator == "equals-ignore-case" and isinstance(operand, str):
+                if value.lower() == operand.lower():
+                    return True
+                continue
+            if operator == "anything-but" and isinstance(operand, (str, list)):
+                excluded = [operand] if isinstance(operand, str) else operand
+                if all(isinstance(x, str) for x in excluded):
+                    if value not in excluded:
+                        return True
+                    continue
+        if isinstance(condition, (int, float)) and not isinstance(condition, bool):
+            continue  # a number never equals a string field
+        return Gap(f"the condition {json.dumps(condition)}, which the check does not evaluate")
+    return False

@@ -40,10 +40,10 @@ def test_account_bench_prints_both_checks_and_our_verdict(capsys):
     assert "ours evaluate()" in out
     assert "ratio ours / built-in" in out
     assert (
-        "our API calls: 6 (cloudtrail:GetTrailStatus 1, cloudwatch:DescribeAlarms 3, "
-        "logs:DescribeMetricFilters 2)"
+        "our API calls: 8 (cloudtrail:GetTrailStatus 1, cloudwatch:DescribeAlarms 3, "
+        "logs:DescribeMetricFilters 2, sns:GetSubscriptionAttributes 1, sns:GetTopicAttributes 1)"
     ) in out
-    assert "ProwlerEvidence.stats: 6" in out and "botocore hook in that run: 6" in out
+    assert "ProwlerEvidence.stats: 8" in out and "botocore hook in that run: 8" in out
     assert (
         "our verdict:      PASS: All 6 network gateway events reach a confirmed subscriber: "
         "trail management-events -> log group aws-cloudtrail-logs-management (us-east-1) -> "
@@ -53,4 +53,4 @@ def test_account_bench_prints_both_checks_and_our_verdict(capsys):
     table = out.split("scaling (medians", 1)[1]
     rows = [line.split() for line in table.splitlines()[2:5]]
     assert [row[0] for row in rows] == ["0.00125", "0.0025", "0.005"]
-    assert {row[-1] for row in rows} == {"6"}  # the same calls at every size
+    assert {row[-1] for row in rows} == {"8"}  # the same calls at every size

@@ -820,3 +820,68 @@ def test_a_topic_policy_condition_the_check_cannot_evaluate_is_manual(aws):
     finding = run_check()
     assert finding.status == "MANUAL"
     assert "aws:PrincipalOrgID" in finding.status_extended
+
+
+# ------------------------------------------------------------------ subscription filter policies
+
+
+def _filter_subscription(account: AwsAccount, topic_arn: str, policy: dict, scope=None) -> None:
+    import json
+
+    sns = account.client("sns")
+    for subscription in sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]:
+        sns.set_subscription_attributes(
+            SubscriptionArn=subscription["SubscriptionArn"],
+            AttributeName="FilterPolicy",
+            AttributeValue=json.dumps(policy),
+        )
+        if scope:
+            sns.set_subscription_attributes(
+                SubscriptionArn=subscription["SubscriptionArn"],
+                AttributeName="FilterPolicyScope",
+                AttributeValue=scope,
+            )
+
+
+def test_a_filter_policy_on_message_attributes_drops_alarm_notifications(aws):
+    made = chain(aws)
+    _filter_subscription(aws, made["topic"], {"severity": ["high"]})
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended.endswith(
+        "alarm gateway-changes notifies SNS topic security-alerts, whose 1 confirmed "
+        "subscription receives no alarm notification (its filter policy needs the message "
+        "attribute severity, which alarm notifications do not carry)."
+    )
+
+
+@pytest.mark.parametrize(
+    "policy, scope",
+    [
+        ({"severity": [{"exists": False}]}, None),
+        ({"NewStateValue": ["ALARM"]}, "MessageBody"),
+        ({"AlarmName": [{"prefix": "gateway"}]}, "MessageBody"),
+    ],
+)
+def test_filter_policies_that_let_alarm_notifications_through_pass(aws, policy, scope):
+    made = chain(aws)
+    _filter_subscription(aws, made["topic"], policy, scope)
+    assert run_check().status == "PASS"
+
+
+def test_a_message_body_filter_on_another_alarm_drops_the_notification(aws):
+    made = chain(aws)
+    _filter_subscription(aws, made["topic"], {"AlarmName": ["other-alarm"]}, "MessageBody")
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert "its filter policy drops alarm notifications (AlarmName = gateway-changes)" in (
+        finding.status_extended
+    )
+
+
+def test_a_message_body_filter_the_check_cannot_read_is_manual(aws):
+    made = chain(aws)
+    _filter_subscription(aws, made["topic"], {"OldStateValue": ["OK"]}, "MessageBody")
+    finding = run_check()
+    assert finding.status == "MANUAL"
+    assert "OldStateValue" in finding.status_extended
