@@ -22,6 +22,25 @@ CHECK_MODULE = f"prowler_ext.services.cloudwatch.{CHECK_ID}.{CHECK_ID}"
 REGIONS = ("us-east-1", "eu-west-1")
 ACCOUNT = "123456789012"
 
+# A KMS key policy that lets CloudWatch alarms publish to topics the key encrypts.
+CLOUDWATCH_KEY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+        },
+    ],
+}
+
 _DENIED_CODES = {
     "sns": "AuthorizationError",
     "cloudtrail": "AccessDeniedException",

@@ -19,7 +19,14 @@ from demo.account import (
     put_metric_filter,
 )
 
-from .prowler_run import ACCOUNT, build_provider, deny, respond, run_check
+from .prowler_run import (
+    ACCOUNT,
+    CLOUDWATCH_KEY_POLICY,
+    build_provider,
+    deny,
+    respond,
+    run_check,
+)
 
 LOG_GROUP = "cloudtrail-logs"
 REGION = "us-east-1"
@@ -465,24 +472,8 @@ def test_topic_key_that_lets_cloudwatch_in_passes(aws):
     import json
 
     made = chain(aws)
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                "Resource": "*",
-            },
-        ],
-    }
-    key_id = aws.client("kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]["KeyId"]
+    policy = json.dumps(CLOUDWATCH_KEY_POLICY)
+    key_id = aws.client("kms").create_key(Policy=policy)["KeyMetadata"]["KeyId"]
     _encrypt_topic(aws, made["topic"], key_id)
     assert run_check().status == "PASS"
 

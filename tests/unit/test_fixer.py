@@ -31,7 +31,15 @@ from demo.account import (
 from demo.moto_server import subscription_is_confirmed
 from prowler_ext.remediation.registration import prowler_fixer_module
 
-from .prowler_run import ACCOUNT, CHECK_ID, CHECK_MODULE, build_provider, deny, run_check
+from .prowler_run import (
+    ACCOUNT,
+    CHECK_ID,
+    CHECK_MODULE,
+    CLOUDWATCH_KEY_POLICY,
+    build_provider,
+    deny,
+    run_check,
+)
 
 FIXER_MODULE = f"prowler_ext.services.cloudwatch.{CHECK_ID}.{CHECK_ID}_fixer"
 REGION = "us-east-1"
@@ -616,25 +624,6 @@ def test_topic_encrypted_with_the_aws_managed_key_is_not_used(aws, capsys):
     made = alarm(aws, "cis-network-gateway-changes")
     assert made["AlarmActions"] == [topic_arn("cis-security-alerts-2")]
     assert_passes()
-
-
-CLOUDWATCH_KEY_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        },
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudwatch.amazonaws.com"},
-            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-            "Resource": "*",
-        },
-    ],
-}
 
 
 def test_customer_managed_key_encrypts_the_new_topic(aws, capsys):
