@@ -36,6 +36,7 @@ from ..chain.evidence import (
     MetricFilterEvidence,
     MetricKey,
     MetricTransformation,
+    TopicEvidence,
     TrailEvidence,
 )
 from ..chain.path import SearchResult
@@ -162,6 +163,7 @@ class Planner:
         self._named_topics: dict[str, TopicChoice] = {}
         self._key_checked: dict[str, str | None] = {}
         self._topic_problems: dict[tuple[str, str], str | None] = {}
+        self._topic_evidence: dict[str, TopicEvidence | Gap] = {}
         self._notes: list[str] = []
 
     # ------------------------------------------------------------------ entry
@@ -412,7 +414,9 @@ class Planner:
             f"{self.settings.alarm_name}"
         )
         if (arn, alarm_arn) not in self._topic_problems:
-            evidence = self.source.topic(arn)
+            if arn not in self._topic_evidence:  # one read per topic, whatever the alarms
+                self._topic_evidence[arn] = self.source.topic(arn)
+            evidence = self._topic_evidence[arn]
             if isinstance(evidence, Gap):
                 problem: str | None = f"could not be checked ({evidence.what})"
             elif evidence.unusable_key:
