@@ -334,7 +334,7 @@ class Planner:
         if unusable:
             option.problem = f"alarm {alarm.name} notifies SNS topic {topic.name}, which {unusable}"
             return option
-        option.subscribe, option.awaits, option.problem = self._subscriptions(topic)
+        option.subscribe, option.awaits, option.problem = self._subscriptions(topic, alarm.arn)
         return option
 
     def _new_alarm(self, choice: FilterChoice, topic: TopicChoice) -> Option:
@@ -355,11 +355,11 @@ class Planner:
         return option
 
     def _subscriptions(
-        self, topic: TopicChoice
+        self, topic: TopicChoice, alarm_arn: str | None = None
     ) -> tuple[tuple[Subscription, ...], tuple[str, ...], str | None]:
         """What to subscribe, what the path will wait on, or why the topic reaches nobody."""
         state = topic.state
-        if state is not None and state.confirmed:
+        if state is not None and state.confirmed and self._receiving(topic.arn, alarm_arn):
             return (), (), None
         pending = {_key(s.protocol, s.endpoint) for s in state.pending} if state else set()
         configured = self.settings.subscriptions
@@ -404,19 +404,42 @@ class Planner:
                 self._key_checked[region] = None
         return self._key_checked[region]
 
+    def _receiving(self, arn: str, alarm_arn: str | None = None) -> bool:
+        """Does a confirmed subscription of the topic receive the alarm's notification (the
+        check's filter-policy rule)? False also when that could not be read."""
+        evidence = self._topic(arn)
+        if isinstance(evidence, Gap) or not evidence.exists:
+            return False
+        if not evidence.subscriptions:
+            return evidence.confirmed > 0
+        notification = topic_links.AlarmNotification(
+            (alarm_arn or self._alarm_arn(arn)).rsplit(":", 1)[-1],
+            alarm_arn or self._alarm_arn(arn),
+            self.result.account,
+        )
+        return any(topic_links.receives(s, notification) is None for s in evidence.subscriptions)
+
+    def _topic(self, arn: str) -> TopicEvidence | Gap:
+        if arn not in self._topic_evidence:  # one read per topic, whatever the alarms
+            self._topic_evidence[arn] = self.source.topic(arn)
+        return self._topic_evidence[arn]
+
+    def _alarm_arn(self, topic_arn: str) -> str:
+        """The ARN of the alarm the fixer would create beside the topic."""
+        region = topic_arn.split(":")[3]
+        return (
+            f"arn:{self.result.partition}:cloudwatch:{region}:{self.result.account}:alarm:"
+            f"{self.settings.alarm_name}"
+        )
+
     def _unusable_topic(self, arn: str, alarm_arn: str | None = None) -> str | None:
         """The check's verdict on an existing topic, for an alarm of the fixer's (or `alarm_arn`):
         why CloudWatch cannot publish to it (its key, its access policy) or that it could not
         be read, as a clause ("is encrypted with ..."); None when it can."""
-        region, account = arn.split(":")[3], self.result.account
-        alarm_arn = alarm_arn or (
-            f"arn:{self.result.partition}:cloudwatch:{region}:{account}:alarm:"
-            f"{self.settings.alarm_name}"
-        )
+        account = self.result.account
+        alarm_arn = alarm_arn or self._alarm_arn(arn)
         if (arn, alarm_arn) not in self._topic_problems:
-            if arn not in self._topic_evidence:  # one read per topic, whatever the alarms
-                self._topic_evidence[arn] = self.source.topic(arn)
-            evidence = self._topic_evidence[arn]
+            evidence = self._topic(arn)
             if isinstance(evidence, Gap):
                 problem: str | None = f"could not be checked ({evidence.what})"
             elif evidence.unusable_key:
@@ -449,7 +472,12 @@ class Planner:
             if (parts[3], parts[4]) != (region, self.result.account):
                 return
             state = self.account.topic(arn)
-            if state and state.confirmed and not self._unusable_topic(arn):
+            if (
+                state
+                and state.confirmed
+                and not self._unusable_topic(arn)
+                and self._receiving(arn)
+            ):
                 found.append(TopicChoice(arn, state, why))
 
         for result in self.result.events:

@@ -845,6 +845,25 @@ def test_a_topic_whose_policy_refuses_cloudwatch_is_not_reused(aws, capsys):
     assert_passes()
 
 
+def test_a_topic_whose_only_subscriber_filters_alarms_out_gets_the_configured_one(aws, capsys):
+    trail(aws)
+    put_metric_filter(aws, REGION, LOG_GROUP, "gw", BENCHMARK_PATTERN, "GwChanges")
+    alerts = create_topic(aws, REGION, "alerts", [("sqs", "alerts-queue")])
+    sns = aws.client("sns", REGION)
+    (existing,) = sns.list_subscriptions_by_topic(TopicArn=alerts)["Subscriptions"]
+    sns.set_subscription_attributes(
+        SubscriptionArn=existing["SubscriptionArn"],
+        AttributeName="FilterPolicy",
+        AttributeValue=json.dumps({"severity": ["high"]}),
+    )
+    put_alarm(aws, REGION, "gw", "GwChanges", alarm_actions=[alerts])
+    assert run_check(regions=REGIONS).status == "FAIL"
+    ok, out = fix(capsys, {"Subscriptions": [SQS]})
+    assert ok, out
+    assert f"subscribe sqs {SQS['Endpoint']} to SNS topic alerts" in out
+    assert_passes()
+
+
 def test_second_run_is_a_no_op(aws, capsys):
     trail(aws)
     queue(aws)
