@@ -177,6 +177,33 @@ class AwsAccount:
             raise self._failed(permission, region, error) from error
         return TopicState(arn, attributes.get("KmsMasterKeyId") or None, tuple(subscriptions))
 
+    def metric_filter(self, region: str, log_group: str, name: str) -> dict | None:
+        """The metric filter of exactly this name on the log group, as AWS describes it."""
+        permission = "logs:DescribeMetricFilters"
+        client = self._client(self.logs, region, permission)
+        try:
+            pages = client.get_paginator("describe_metric_filters").paginate(
+                logGroupName=log_group, filterNamePrefix=name
+            )
+            for page in pages:
+                for found in page.get("metricFilters") or []:
+                    if found.get("filterName") == name:
+                        return found
+        except (ClientError, BotoCoreError) as error:
+            raise self._failed(permission, region, error) from error
+        return None
+
+    def metric_alarm(self, region: str, name: str) -> dict | None:
+        """The metric alarm of exactly this name, as AWS describes it."""
+        permission = "cloudwatch:DescribeAlarms"
+        client = self._client(self.cloudwatch, region, permission)
+        try:
+            found = client.describe_alarms(AlarmNames=[name], AlarmTypes=["MetricAlarm"])
+        except (ClientError, BotoCoreError) as error:
+            raise self._failed(permission, region, error) from error
+        alarms = [a for a in found.get("MetricAlarms") or [] if a.get("AlarmName") == name]
+        return alarms[0] if alarms else None
+
     # ------------------------------------------------------------------ writes
     def put_metric_filter(self, region: str, params: dict) -> None:
         self._write(self.logs, region, "logs:PutMetricFilter", "put_metric_filter", params)

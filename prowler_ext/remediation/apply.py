@@ -64,12 +64,91 @@ def _run(
             "confirmation message to the endpoint)"
         )
     if step.kind == PUT_METRIC_FILTER:
+        name, group = params["filterName"], params["logGroupName"]
+        # PutMetricFilter replaces a filter of the same name: read the name again right before
+        existing = account.metric_filter(step.region, group, name)
+        if existing is not None:
+            if _same_filter(existing, params):
+                return (
+                    f"found metric filter {name} on log group {group} as planned "
+                    "(made by another run)"
+                )
+            raise AwsCallError(
+                "logs:PutMetricFilter",
+                step.region,
+                f"a metric filter named {name} appeared on log group {group} since the plan; "
+                "it was left as it is",
+            )
         account.put_metric_filter(step.region, params)
-        return f"created metric filter {params['filterName']} on log group {params['logGroupName']}"
+        written = account.metric_filter(step.region, group, name)
+        if written is None or not _same_filter(written, params):
+            raise AwsCallError(
+                "logs:PutMetricFilter",
+                step.region,
+                f"metric filter {name} does not read back as written",
+            )
+        return f"created metric filter {name} on log group {group}"
     if step.kind == PUT_METRIC_ALARM:
+        name = params["AlarmName"]
+        existing = account.metric_alarm(step.region, name)
+        if existing is not None:
+            if _same_alarm(existing, params):
+                return f"found alarm {name} in {step.region} as planned (made by another run)"
+            raise AwsCallError(
+                "cloudwatch:PutMetricAlarm",
+                step.region,
+                f"an alarm named {name} appeared since the plan; it was left as it is",
+            )
         account.put_metric_alarm(step.region, params)
-        return f"created alarm {params['AlarmName']} in {step.region}"
+        written = account.metric_alarm(step.region, name)
+        if written is None or not _same_alarm(written, params):
+            raise AwsCallError(
+                "cloudwatch:PutMetricAlarm",
+                step.region,
+                f"alarm {name} does not read back as written",
+            )
+        return f"created alarm {name} in {step.region}"
     raise ValueError(f"unknown step {step.kind}")
+
+
+_FILTER_FIELDS = ("metricName", "metricNamespace", "metricValue", "defaultValue", "unit")
+_ALARM_FIELDS = (
+    "AlarmDescription",
+    "MetricName",
+    "Namespace",
+    "Statistic",
+    "Period",
+    "EvaluationPeriods",
+    "DatapointsToAlarm",
+    "Threshold",
+    "ComparisonOperator",
+    "TreatMissingData",
+    "ActionsEnabled",
+    "AlarmActions",
+)
+
+
+def _same_filter(found: dict, params: dict) -> bool:
+    """The same pattern and metric transformation as the fixer's own (another run's, or
+    what it just wrote)."""
+    if found.get("filterPattern") != params["filterPattern"]:
+        return False
+    ours = params["metricTransformations"]
+    theirs = found.get("metricTransformations") or []
+    if len(ours) != len(theirs):
+        return False
+    return all(
+        str(a.get(f)) == str(b.get(f))
+        for a, b in zip(ours, theirs, strict=True)
+        for f in _FILTER_FIELDS
+        if f in a
+    )
+
+
+def _same_alarm(found: dict, params: dict) -> bool:
+    """The fixer's own alarm as planned: its description names the fixer, and the metric,
+    statistic, threshold and actions are the planned ones."""
+    return all(found.get(field) == params[field] for field in _ALARM_FIELDS if field in params)
 
 
 def _without_endpoint(text: str, params: dict) -> str:

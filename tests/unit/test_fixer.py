@@ -864,6 +864,59 @@ def test_a_topic_whose_only_subscriber_filters_alarms_out_gets_the_configured_on
     assert_passes()
 
 
+def _before_apply(monkeypatch, action):
+    """Run `action` between the fixer's plan and its first write (another run, or a user)."""
+    from prowler_ext.remediation import run as fixer_run
+
+    real_apply = fixer_run.apply
+
+    def apply_later(plan, account):
+        action()
+        return real_apply(plan, account)
+
+    monkeypatch.setattr(fixer_run, "apply", apply_later)
+
+
+def test_a_filter_written_under_the_planned_name_since_the_plan_is_never_replaced(
+    aws, capsys, monkeypatch
+):
+    trail(aws)
+    queue(aws)
+    logs = aws.client("logs", REGION)
+
+    def user_writes_a_filter():
+        put_metric_filter(aws, REGION, LOG_GROUP, "cis-network-gateway-changes", "ERROR", "Errs")
+
+    _before_apply(monkeypatch, user_writes_a_filter)
+    ok, out = fix(capsys, {"Subscriptions": [SQS]})
+    assert not ok
+    assert "a metric filter named cis-network-gateway-changes appeared on log group" in out
+    (kept,) = logs.describe_metric_filters(logGroupName=LOG_GROUP)["metricFilters"]
+    assert kept["filterPattern"] == "ERROR"  # the user's filter, untouched
+
+
+def test_overlapping_runs_converge_on_one_chain(aws, capsys, monkeypatch):
+    """A second run that planned before the first one wrote finds the first one's filter and
+    alarm as planned and makes no second chain."""
+    trail(aws)
+    queue(aws)
+    settings = {"Subscriptions": [SQS]}
+
+    def another_run_writes_first():
+        monkeypatch.undo()  # the other run is a plain one
+        assert fix(capsys, settings)[0]
+
+    _before_apply(monkeypatch, another_run_writes_first)
+    ok, out = fix(capsys, settings)
+    assert ok, out
+    assert "as planned (made by another run)" in out
+    filters = aws.client("logs", REGION).describe_metric_filters(logGroupName=LOG_GROUP)
+    assert [f["filterName"] for f in filters["metricFilters"]] == ["cis-network-gateway-changes"]
+    alarms = aws.client("cloudwatch", REGION).describe_alarms()["MetricAlarms"]
+    assert [a["AlarmName"] for a in alarms] == ["cis-network-gateway-changes"]
+    assert_passes()
+
+
 def test_second_run_is_a_no_op(aws, capsys):
     trail(aws)
     queue(aws)
