@@ -12,6 +12,7 @@ PASS: a Gap.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -126,12 +127,15 @@ def _principal_matches(principal: Any, account: str) -> bool:
         return False
     if CLOUDWATCH in _strings(principal.get("Service")):
         return True
+    # the account itself (its id or its root ARN, in any partition), never one of its users or
+    # roles: CloudWatch is neither
     for who in _strings(principal.get("AWS")):
-        if who in ("*", account, f"arn:aws:iam::{account}:root") or who.startswith(
-            f"arn:aws:iam::{account}:"
-        ):
+        if who in ("*", account) or _ACCOUNT_ROOT.fullmatch(who) and who.split(":")[4] == account:
             return True
     return False
+
+
+_ACCOUNT_ROOT = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:root")
 
 
 def _action_matches(pattern: str) -> bool:

@@ -782,6 +782,24 @@ def test_a_topic_policy_for_another_account_only_notifies_nobody(aws):
     assert "does not let CloudWatch publish to it" in finding.status_extended
 
 
+def test_a_topic_policy_for_one_user_of_the_account_notifies_nobody(aws):
+    """A user or role of the account is not CloudWatch: allowing it lets no alarm publish, and
+    denying it refuses no alarm."""
+    made = chain(aws)
+    bob = {"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"}
+    _topic_policy(aws, made["topic"], _statement("Allow", bob))
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert "does not let CloudWatch publish to it" in finding.status_extended
+    _topic_policy(
+        aws,
+        made["topic"],
+        _statement("Allow", {"Service": "cloudwatch.amazonaws.com"}),
+        _statement("Deny", bob),
+    )
+    assert run_check().status == "PASS"
+
+
 @pytest.mark.parametrize(
     "statement",
     [
