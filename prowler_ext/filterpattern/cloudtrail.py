@@ -221,10 +221,6 @@ class RecordCase:
     fixed: tuple[tuple[Path, Any], ...]
     condition: str = ""
 
-    @property
-    def fixed_map(self) -> dict[Path, Any]:
-        return dict(self.fixed)
-
     def top_level(self) -> dict[str, Any]:
         """The fixed top-level scalar fields, by name."""
         return {path[0]: value for path, value in self.fixed if len(path) == 1}

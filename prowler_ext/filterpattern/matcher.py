@@ -10,7 +10,7 @@ from typing import Any
 
 from . import ast
 from .parser import parse
-from .values import ABSENT, FALSE, TRUE, Outcome, regex_search, regex_search_any
+from .values import ABSENT, FALSE, TRUE, Outcome, regex_problem, regex_search, regex_search_any
 from .values import evaluate as evaluate_condition
 
 
@@ -51,7 +51,7 @@ def evaluate(pattern: str | ast.Pattern, record: str | dict) -> Outcome:
         if ast.TermKind.OPTIONAL in kinds and len(kinds) > 1:
             doubt = "?terms mixed with other terms"
         regexes = [t.text for t in parsed.terms if t.is_regex]
-        doubt = doubt or next((d for d in (regex_search(r, "").doubt for r in regexes) if d), None)
+        doubt = doubt or next((p for p in map(regex_problem, regexes) if p), None)
         return Outcome(terms_match(parsed, text), doubt)
     return Outcome(_delimited_match(parsed, text))
 

@@ -137,7 +137,7 @@ def _record_without(case: RecordCase, terms: list[ast.Term]) -> dict | None:
     fixed = {path for path, _ in case.fixed}
 
     def holds(text: str) -> bool:
-        return _contained_any(terms, text)
+        return any(_contained(term, [text]) for term in terms)
 
     def clean(node: dict, spec: FieldSpec, prefix: tuple) -> bool:
         for key in list(node):
@@ -162,16 +162,6 @@ def _record_without(case: RecordCase, terms: list[ast.Term]) -> dict | None:
         return True
 
     return record if clean(record, RECORD, ()) else None
-
-
-def _contained_any(terms: list[ast.Term], text: str) -> bool:
-    for term in terms:
-        if term.is_regex:
-            if _found(term.text, text):
-                return True
-        elif term.text in text:
-            return True
-    return False
 
 
 def _insertable(term: ast.Term) -> str | None:

@@ -70,6 +70,13 @@ def regex_doubt(regex: str) -> str | None:
     return None
 
 
+def regex_problem(regex: str) -> str | None:
+    """Why a search for the regex is undecided: the linear-time engine cannot run it, or AWS
+    does not settle how it reads it; None when the search is certain."""
+    problem = unsupported(regex)
+    return f"%{regex}% ({problem})" if problem else regex_doubt(regex)
+
+
 def regex_search(regex: str, text: str) -> Outcome:
     """Is the regex found in the text? Undecided (a doubt, never an error) for a regex the
     linear-time engine cannot run or whose reading AWS does not settle."""

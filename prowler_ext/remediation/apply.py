@@ -7,6 +7,7 @@ worse, and the next run's search starts from what is there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .account import AwsAccount, AwsCallError
@@ -65,50 +66,60 @@ def _run(
         )
     if step.kind == PUT_METRIC_FILTER:
         name, group = params["filterName"], params["logGroupName"]
-        # PutMetricFilter replaces a filter of the same name: read the name again right before
-        existing = account.metric_filter(step.region, group, name)
-        if existing is not None:
-            if _same_filter(existing, params):
-                return (
-                    f"found metric filter {name} on log group {group} as planned "
-                    "(made by another run)"
-                )
-            raise AwsCallError(
-                "logs:PutMetricFilter",
-                step.region,
-                f"a metric filter named {name} appeared on log group {group} since the plan; "
-                "it was left as it is",
-            )
-        account.put_metric_filter(step.region, params)
-        written = account.metric_filter(step.region, group, name)
-        if written is None or not _same_filter(written, params):
-            raise AwsCallError(
-                "logs:PutMetricFilter",
-                step.region,
-                f"metric filter {name} does not read back as written",
+        found = _write_once(
+            lambda: account.metric_filter(step.region, group, name),
+            lambda: account.put_metric_filter(step.region, params),
+            lambda existing: _same_filter(existing, params),
+            "logs:PutMetricFilter",
+            step.region,
+            (
+                f"a metric filter named {name} appeared on log group {group}",
+                f"metric filter {name}",
+            ),
+        )
+        if found:
+            return (
+                f"found metric filter {name} on log group {group} as planned (made by another run)"
             )
         return f"created metric filter {name} on log group {group}"
     if step.kind == PUT_METRIC_ALARM:
         name = params["AlarmName"]
-        existing = account.metric_alarm(step.region, name)
-        if existing is not None:
-            if _same_alarm(existing, params):
-                return f"found alarm {name} in {step.region} as planned (made by another run)"
-            raise AwsCallError(
-                "cloudwatch:PutMetricAlarm",
-                step.region,
-                f"an alarm named {name} appeared since the plan; it was left as it is",
-            )
-        account.put_metric_alarm(step.region, params)
-        written = account.metric_alarm(step.region, name)
-        if written is None or not _same_alarm(written, params):
-            raise AwsCallError(
-                "cloudwatch:PutMetricAlarm",
-                step.region,
-                f"alarm {name} does not read back as written",
-            )
+        found = _write_once(
+            lambda: account.metric_alarm(step.region, name),
+            lambda: account.put_metric_alarm(step.region, params),
+            lambda existing: _same_alarm(existing, params),
+            "cloudwatch:PutMetricAlarm",
+            step.region,
+            (f"an alarm named {name} appeared", f"alarm {name}"),
+        )
+        if found:
+            return f"found alarm {name} in {step.region} as planned (made by another run)"
         return f"created alarm {name} in {step.region}"
     raise ValueError(f"unknown step {step.kind}")
+
+
+def _write_once(
+    read: Callable[[], dict | None],
+    write: Callable[[], None],
+    same: Callable[[dict], bool],
+    permission: str,
+    region: str,
+    names: tuple[str, str],
+) -> bool:
+    """Write a resource that a write of the same name would replace, safely: the name is read
+    again right before (another run's identical resource counts as done: True; anything else
+    stops the run untouched), and what was written is read back."""
+    appeared, resource = names
+    existing = read()
+    if existing is not None:
+        if same(existing):
+            return True
+        raise AwsCallError(permission, region, f"{appeared} since the plan; it was left as it is")
+    write()
+    written = read()
+    if written is None or not same(written):
+        raise AwsCallError(permission, region, f"{resource} does not read back as written")
+    return False
 
 
 _FILTER_FIELDS = ("metricName", "metricNamespace", "metricValue", "defaultValue", "unit")
