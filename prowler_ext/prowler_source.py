@@ -13,6 +13,12 @@ and only for resources on a candidate path:
 * ListSubscriptionsByTopic: for a topic an alarm notifies, unless Prowler's inventory already
   shows a confirmed subscription.
 
+With `fresh=True` the scan's inventories of metric filters, alarms and topics are not used:
+each is read again with the same targeted calls (DescribeMetricFilters on the trails' log
+groups, DescribeAlarmsForMetric, DescribeAlarms of the metric-math alarms of one region,
+ListSubscriptionsByTopic). The fixer re-checks the account that way after it writes, so it
+says "fixed" only when the check's own rules, over what AWS holds now, say PASS.
+
 When an inventory says it is incomplete, the search falls back to a targeted call for the
 candidate (the metric filters of one log group, the alarms of one metric), so a denial is
 located to its region. Every failure becomes a `Gap` naming the permission, never an exception.
@@ -56,8 +62,14 @@ class ProwlerEvidence:
     """An `EvidenceSource` over Prowler's cloudtrail, logs, cloudwatch and sns clients."""
 
     def __init__(
-        self, cloudtrail_client: Any, logs_client: Any, cloudwatch_client: Any, sns_client: Any
+        self,
+        cloudtrail_client: Any,
+        logs_client: Any,
+        cloudwatch_client: Any,
+        sns_client: Any,
+        fresh: bool = False,
     ):
+        self.fresh = fresh
         self.cloudtrail = cloudtrail_client
         self.logs = logs_client
         self.cloudwatch = cloudwatch_client
@@ -258,8 +270,10 @@ class ProwlerEvidence:
     def filters_on(self, ref: LogGroupRef) -> list[FilterSummary] | Gap:
         if self._client(self.logs, ref.region) is None:
             return self._not_audited(ref.region, f"log group {ref.name}")
-        inventory_blind = getattr(self.logs, "metric_filters_unavailable", False) or (
-            getattr(self.logs, "metric_filters", None) is None
+        inventory_blind = (
+            self.fresh
+            or getattr(self.logs, "metric_filters_unavailable", False)
+            or getattr(self.logs, "metric_filters", None) is None
         )
         key = (ref.region, ref.name)
         if self._filter_index is None or key not in self._filter_index:
@@ -320,9 +334,7 @@ class ProwlerEvidence:
     def alarms_on(self, metric: MetricKey) -> list[AlarmEvidence] | Gap:
         if self._client(self.cloudwatch, metric.region) is None:
             return self._not_audited(metric.region, f"metric {metric}")
-        if getattr(self.cloudwatch, "metric_alarms_unavailable", False) or (
-            getattr(self.cloudwatch, "metric_alarms", None) is None
-        ):
+        if self._alarm_inventory_blind():
             return self._alarms_for_metric(metric)
         names = self._inventory_alarms(metric.name, metric.region)
         alarms = self._describe_alarms(metric.region, names)
@@ -330,10 +342,15 @@ class ProwlerEvidence:
             return alarms
         return [a for a in alarms if a.namespace == metric.namespace]
 
+    def _alarm_inventory_blind(self) -> bool:
+        return (
+            self.fresh
+            or getattr(self.cloudwatch, "metric_alarms_unavailable", False)
+            or getattr(self.cloudwatch, "metric_alarms", None) is None
+        )
+
     def math_alarms(self, region: str) -> list[AlarmEvidence] | Gap:
-        if getattr(self.cloudwatch, "metric_alarms_unavailable", False) or (
-            getattr(self.cloudwatch, "metric_alarms", None) is None
-        ):
+        if self._alarm_inventory_blind():
             # Prowler's flag says some region failed, not which: list this region's alarms
             # again, so a failure elsewhere changes nothing here.
             return self._list_math_alarms(region)
@@ -401,7 +418,8 @@ class ProwlerEvidence:
     # ------------------------------------------------------------------ topics
     def topic(self, arn: str) -> TopicEvidence | Gap:
         if self._topic_index is None:
-            self._topic_index = {t.arn: t for t in (getattr(self.sns, "topics", None) or [])}
+            inventory = [] if self.fresh else getattr(self.sns, "topics", None) or []
+            self._topic_index = {t.arn: t for t in inventory}
         parts = arn.split(":")
         region = parts[3] if len(parts) > 3 else ""
         known = self._topic_index.get(arn)
@@ -440,9 +458,7 @@ class ProwlerEvidence:
             return problem
         return replace(counted, unusable_key=problem)
 
-    def _list_subscriptions(
-        self, arn: str, region: str
-    ) -> tuple[TopicEvidence, list[str]] | Gap:
+    def _list_subscriptions(self, arn: str, region: str) -> tuple[TopicEvidence, list[str]] | Gap:
         """The topic's subscription counts and its confirmed subscriptions' ARNs."""
         client = self._client(self.sns, region)
         if client is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..chain.verdict import ChainVerdict
 from .apply import Outcome
 from .plan import Plan, events_text
 from .settings import FIXER_TAG_KEY, FixerSettings
@@ -80,13 +81,22 @@ class Report:
             )
             self.line(f"Nothing else was changed.{kept}")
             return
-        if plan.awaiting and not outcome.confirmed:
-            self._awaiting(plan.awaiting)
-        else:
-            events = events_text(plan.events, plan.total, plan.subject)
-            self.line(
-                f"Result: {events} now reach a confirmed subscriber; the next scan should PASS."
-            )
+
+    def fixed(self, plan: Plan) -> None:
+        events = events_text(plan.events, plan.total, plan.subject)
+        self.line(
+            f"Result: {events} now reach a confirmed subscriber: a re-check with the check's own "
+            "rules, over what AWS holds now, says PASS."
+        )
+
+    def not_fixed(self, recheck: ChainVerdict) -> None:
+        self.line(
+            f"Result: not fixed. Re-checked through the check's own rules after the changes: "
+            f"{recheck.status}. {recheck.sentence}"
+        )
+
+    def awaiting(self, awaiting: tuple[str, ...]) -> None:
+        self._awaiting(awaiting)
 
     def _awaiting(self, awaiting: tuple[str, ...]) -> None:
         self.line(

@@ -3,6 +3,10 @@
 `fix()` never raises into Prowler: it prints what it did and returns True when nothing is left
 for it to do (the chain is complete, or waits only for a subscriber's confirmation), False when
 it changed nothing or stopped halfway (dry run, blocked, a failed call).
+
+"Fixed" is never taken on trust: after the last write the account is checked again, by the
+check's own search and predicates over what AWS holds now (`ProwlerEvidence(fresh=True)`), and
+the result line says what that re-check found.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import Any
 from prowler.lib.logger import logger
 
 from ..chain import search
+from ..chain.evidence import Link
+from ..chain.verdict import PASS, ChainVerdict, decide
 from ..control import Control
 from ..prowler_source import ProwlerEvidence
 from .account import AwsAccount
@@ -73,4 +79,32 @@ def _fix(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any
         return False
     outcome = apply(plan, account)
     report.outcome(plan, outcome, settings)
-    return outcome.ok
+    if not outcome.ok:
+        return False
+    recheck = _recheck(control, cloudtrail, logs, cloudwatch, sns)
+    if recheck.status == PASS:
+        report.fixed(plan)
+        return True
+    if plan.awaiting and _waits_only_for_confirmation(recheck):
+        report.awaiting(plan.awaiting)
+        return True
+    report.not_fixed(recheck)
+    return False
+
+
+def _recheck(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any):
+    """The check's verdict over what AWS holds after the writes, not the scan's inventories."""
+    source = ProwlerEvidence(cloudtrail, logs, cloudwatch, sns, fresh=True)
+    return decide(search(source, control), control.subject)
+
+
+def _waits_only_for_confirmation(verdict: ChainVerdict) -> bool:
+    """Every event that does not reach a person stops only at an unconfirmed subscription."""
+    events = (verdict.evidence.get("events") or {}).values()
+    broken = [entry for entry in events if entry.get("status") != "caught"]
+    return bool(broken) and all(
+        entry.get("status") == "not caught"
+        and entry.get("broken_link") == Link.NAMES[Link.SUBSCRIPTION]
+        and "pending)" in str(entry.get("reason", ""))
+        for entry in broken
+    )

@@ -291,8 +291,8 @@ def test_missing_filter_topic_subscription_and_alarm_are_created(aws, capsys):
         f"Done: created SNS topic cis-security-alerts ({topic_arn('cis-security-alerts')})",
         f"Done: subscribed sqs {SQS['Endpoint']} to SNS topic cis-security-alerts (confirmed)",
         "Done: created alarm cis-network-gateway-changes in us-east-1",
-        "Result: all 6 network gateway events now reach a confirmed subscriber; the next scan "
-        "should PASS.",
+        "Result: all 6 network gateway events now reach a confirmed subscriber: a re-check with "
+        "the check's own rules, over what AWS holds now, says PASS.",
     ]
     created = filters(aws)["cis-network-gateway-changes"]
     assert created["filterPattern"] == BENCHMARK_PATTERN
@@ -1035,3 +1035,34 @@ def test_the_fixer_never_raises_into_prowler(aws, capsys, monkeypatch):
         "Stopped on an unexpected error (RuntimeError: boom); anything done before it is listed "
         "above, nothing else was changed."
     )
+
+
+def test_fixed_is_said_only_when_a_re_check_passes(aws, capsys, monkeypatch):
+    """Someone encrypts the new topic with the AWS managed key between the fixer's last write
+    and its re-check: the fixer says what the re-check found, not "fixed"."""
+    from prowler_ext.remediation import apply as apply_module
+
+    trail(aws)
+    queue(aws)
+    original = apply_module.apply
+
+    def apply_then_encrypt(plan, account):
+        outcome = original(plan, account)
+        aws.client("sns", REGION).set_topic_attributes(
+            TopicArn=topic_arn("cis-security-alerts"),
+            AttributeName="KmsMasterKeyId",
+            AttributeValue="alias/aws/sns",
+        )
+        return outcome
+
+    monkeypatch.setattr("prowler_ext.remediation.run.apply", apply_then_encrypt)
+    ok, out = fix(capsys, {"Subscriptions": [SQS]})
+    assert not ok
+    assert "Done: created alarm cis-network-gateway-changes in us-east-1" in lines(out)
+    assert lines(out)[-1] == (
+        "Result: not fixed. Re-checked through the check's own rules after the changes: FAIL. "
+        "None of the 6 network gateway events reaches a person: alarm cis-network-gateway-changes "
+        "notifies SNS topic cis-security-alerts, which is encrypted with the AWS managed key "
+        "alias/aws/sns, which CloudWatch alarms cannot use."
+    ), out
+    assert run_check(regions=REGIONS).status == "FAIL"
