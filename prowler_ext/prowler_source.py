@@ -77,6 +77,7 @@ class ProwlerEvidence:
         self.account = str(getattr(cloudtrail_client, "audited_account", "") or "")
         self.partition = str(getattr(cloudtrail_client, "audited_partition", "aws") or "aws")
         self.stats = SourceStats()
+        self.single_region_trails_hidden = False
         # Indexes are built on first use and only as wide as the search needs.
         self._filter_index: dict[tuple[str, str], list[FilterSummary]] | None = None
         self._regions_without_group: set[str] = set()
@@ -175,10 +176,12 @@ class ProwlerEvidence:
                     "(run the check without them)"
                 )
             )
-        if getattr(self.cloudtrail, "trails_unavailable", False):
+        # a region that could not list its trails hides at most single-region trails
+        self.single_region_trails_hidden = getattr(self.cloudtrail, "trails_unavailable", False)
+        if self.single_region_trails_hidden and not self._trails_listed():
             gaps.append(
                 Gap(
-                    "CloudTrail trails could not be listed in every audited region",
+                    "CloudTrail trails could not be listed in any audited region",
                     "cloudtrail:DescribeTrails",
                 )
             )
@@ -188,6 +191,20 @@ class ProwlerEvidence:
                 continue  # Prowler's placeholder for a region without trails
             found.append(self._trail(trail))
         return found, gaps
+
+    def _trails_listed(self) -> bool:
+        """Did DescribeTrails answer in at least one audited region?
+
+        Prowler leaves an entry (a trail or its placeholder) for every region that answered.
+        One answer is enough: a multi-region trail, the only kind that can qualify, is listed
+        (as a shadow trail) in every region it records, so a region that failed hides at
+        most its single-region trails."""
+        audited = set(getattr(self.cloudtrail, "regional_clients", None) or {})
+        answered = {
+            getattr(trail, "region", None)
+            for trail in (getattr(self.cloudtrail, "trails", None) or {}).values()
+        }
+        return bool(audited & answered)
 
     def _trail(self, trail: Any) -> TrailEvidence:
         home = trail.home_region or trail.region

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 
+from . import metric_math
 from .evidence import AlarmEvidence, Arn, Gap, MetricKey, MetricTransformation
 
 Finding = str | Gap | None
@@ -57,16 +58,29 @@ def watched_statistic(alarm: AlarmEvidence, metric: MetricKey) -> tuple[str | No
 
 
 def _math_statistic(alarm: AlarmEvidence, metric: MetricKey) -> tuple[str | None, Finding]:
-    returned = [q for q in alarm.metrics if isinstance(q, dict) and q.get("ReturnData", True)]
-    watches_metric = any(_is_metric(q, metric) for q in alarm.metrics if isinstance(q, dict))
+    returned = _returned(alarm)
     if len(returned) == 1 and _is_metric(returned[0], metric):
         return returned[0]["MetricStat"].get("Stat"), None
-    if watches_metric:
+    if _computes_expression(alarm, metric):  # no one statistic: see math_notifies_on_one_event
         return None, Gap(
             f"metric-math alarm {alarm.name} computes an expression over {metric}, "
-            "which the check cannot evaluate"
+            "which has no single statistic"
         )
     return None, f"alarm {alarm.name} watches another metric"
+
+
+def _returned(alarm: AlarmEvidence) -> list[dict]:
+    return [q for q in alarm.metrics if isinstance(q, dict) and q.get("ReturnData", True)]
+
+
+def _computes_expression(alarm: AlarmEvidence, metric: MetricKey) -> bool:
+    """A metric-math alarm that reads the metric but does not return it as it is."""
+    if not alarm.metrics:
+        return False
+    returned = _returned(alarm)
+    if len(returned) == 1 and _is_metric(returned[0], metric):
+        return False
+    return any(_is_metric(q, metric) for q in alarm.metrics if isinstance(q, dict))
 
 
 def _is_metric(query: dict, metric: MetricKey, with_dimensions: bool = True) -> bool:
@@ -97,12 +111,165 @@ def notifies_on_one_event(
     alarm: AlarmEvidence, metric: MetricKey, transformation: MetricTransformation, value: float
 ) -> Finding:
     """Does one event (a datapoint of `value` on `metric`) move the alarm into ALARM?"""
+    if _computes_expression(alarm, metric):
+        return math_notifies_on_one_event(alarm, metric, transformation, value)
     statistic, problem = watched_statistic(alarm, metric)
     problem = problem or unit_matches(alarm, transformation.unit)
     problem = problem or fires_on_one_event(alarm, statistic, value)
     default = transformation.default_value
     problem = problem or _fires_among_other_records(alarm, statistic, value, default)
     return problem or quiet_between_events(alarm, statistic, default)
+
+
+def math_notifies_on_one_event(
+    alarm: AlarmEvidence, metric: MetricKey, transformation: MetricTransformation, value: float
+) -> Finding:
+    """The same question for a metric-math alarm: its returned expression is evaluated for a
+    period with one event and for a period without, where the metric has no datapoint."""
+    compare = _COMPARISONS.get(alarm.comparison or "")
+    if compare is None or alarm.threshold is None:
+        return _no_threshold(alarm)
+    returned = _returned(alarm)
+    if len(returned) != 1:
+        return Gap(
+            f"metric-math alarm {alarm.name} returns {len(returned)} queries instead of one, "
+            "which the check cannot evaluate"
+        )
+    needed = alarm.datapoints_to_alarm or alarm.evaluation_periods
+    if needed is not None and needed != 1:
+        return (
+            f"alarm {alarm.name} needs {needed} breaching datapoints, so one event never fires it"
+        )
+    try:
+        event = metric_math.evaluate(
+            alarm.metrics, returned[0], _reader(alarm, metric, transformation, value)
+        ).value
+        quiet = metric_math.evaluate(
+            alarm.metrics, returned[0], _reader(alarm, metric, transformation, None)
+        ).value
+    except metric_math.UndecidedError as error:
+        return Gap(f"metric-math alarm {alarm.name} {error}")
+    computes = f"metric-math alarm {alarm.name} computes {_expression(returned[0])}"
+    computes += _unit_note(alarm, metric, transformation.unit)
+    default = transformation.default_value
+    if default is not None:
+        return Gap(
+            f"{computes} over a metric whose filter has a defaultValue "
+            f"({'unreadable' if math.isnan(default) else _number(default)}), published for "
+            "every other record, which the check cannot evaluate in an expression"
+        )
+    threshold, symbol = alarm.threshold, _SYMBOLS[alarm.comparison]
+    breaching = (alarm.treat_missing_data or "missing") == "breaching"
+    if event is None and not breaching:
+        return (
+            f"{computes}, which has no datapoint for a period with one event, so one event "
+            "never fires it"
+        )
+    if event is not None and not compare(event, threshold):
+        if quiet == event:
+            when = f"which is {_number(event)} whether or not an event happens"
+        else:
+            when = f"which is {_number(event)} for a period with one event"
+        return (
+            f"{computes}, {when}, and {_number(event)} {symbol} {_number(threshold)} is false, "
+            "so one event never fires it"
+        )
+    if needed is None:
+        return Gap(f"alarm {alarm.name} has no readable EvaluationPeriods")
+    if quiet is None and breaching:
+        return (
+            f"{computes}, which has no datapoint without an event, and the alarm treats missing "
+            "data as breaching, so it stays in ALARM between events and an event sends no "
+            "notification"
+        )
+    if quiet is not None and compare(quiet, threshold):
+        return (
+            f"{computes}, which is {_number(quiet)} without any event, and {_number(quiet)} "
+            f"{symbol} {_number(threshold)} already holds, so it sits in ALARM and an event "
+            "sends no notification"
+        )
+    if event is None:  # missing data treated as breaching, on a period with the event only
+        return Gap(
+            f"{computes}, which has no datapoint for a period with one event but "
+            f"{_number(quiet)} without one; whether the missing datapoint, treated as "
+            "breaching, raises the alarm the check cannot evaluate"
+        )
+    return None
+
+
+def _reader(
+    alarm: AlarmEvidence,
+    metric: MetricKey,
+    transformation: MetricTransformation,
+    value: float | None,
+) -> metric_math.Resolve:
+    """What a MetricStat query of the alarm reads in the period: the statistic of the event's
+    one datapoint (`value`), nothing (None: no event), or undecided for another metric."""
+
+    def read(query: dict) -> metric_math.Series:
+        name = query.get("Id")
+        if not _is_metric(query, metric):
+            raise metric_math.UndecidedError(
+                f"reads {name}, {_described(query)}, whose values the check cannot know"
+            )
+        stat = query["MetricStat"]
+        unit = stat.get("Unit")
+        if unit and unit != (transformation.unit or "None"):
+            return metric_math.Series(None)  # the query asks for datapoints of another unit
+        if value is None:
+            return metric_math.Series(None)
+        statistic = stat.get("Stat")
+        observed = one_datapoint(statistic, value) if isinstance(statistic, str) else None
+        if observed is None:
+            raise metric_math.UndecidedError(
+                f"uses the statistic {statistic} in {name}, which the check cannot read"
+            )
+        return metric_math.Series(observed)
+
+    return read
+
+
+def _described(query: dict) -> str:
+    stat = query.get("MetricStat")
+    described = stat.get("Metric") if isinstance(stat, dict) else None
+    if not isinstance(described, dict):
+        return "which names no metric"
+    dimensions = tuple(
+        sorted(
+            (str(d.get("Name", "")), str(d.get("Value", "")))
+            for d in described.get("Dimensions") or []
+            if isinstance(d, dict)
+        )
+    )
+    key = MetricKey(
+        "", str(described.get("Namespace")), str(described.get("MetricName")), dimensions
+    )
+    return f"metric {key}"
+
+
+def _unit_note(alarm: AlarmEvidence, metric: MetricKey, filter_unit: str | None) -> str:
+    """Why a query of the metric has no datapoint even with the event: it asks for another unit."""
+    for query in alarm.metrics:
+        if isinstance(query, dict) and _is_metric(query, metric):
+            unit = query["MetricStat"].get("Unit")
+            if unit and unit != (filter_unit or "None"):
+                return (
+                    f" (its query {query.get('Id')} asks for unit {unit}, but the filter "
+                    f"publishes {filter_unit or 'None'}, so it has no datapoint)"
+                )
+    return ""
+
+
+def _expression(query: dict) -> str:
+    expression = query.get("Expression")
+    return str(expression) if isinstance(expression, str) else str(query.get("Id"))
+
+
+def _no_threshold(alarm: AlarmEvidence) -> Gap:
+    return Gap(
+        f"alarm {alarm.name} compares with {alarm.comparison or 'no operator'} "
+        "(an anomaly band or metric threshold the check cannot evaluate)"
+    )
 
 
 def quiet_between_events(
@@ -196,26 +363,29 @@ def _any_breaches(alarm: AlarmEvidence, start: float, step: float) -> bool:
     return step != 0 and (step > 0) == _upward(alarm)  # it runs off into the breaching side
 
 
+def one_datapoint(statistic: str, value: float) -> float | None:
+    """The statistic of a period holding one datapoint of `value` (None: unreadable)."""
+    if statistic == "SampleCount" or _COUNT_STATISTIC.fullmatch(statistic):
+        return 1.0
+    if statistic in ("Sum", "Average", "Minimum", "Maximum") or _SINGLE_VALUE_STATISTIC.fullmatch(
+        statistic
+    ):
+        return value
+    return None
+
+
 def fires_on_one_event(alarm: AlarmEvidence, statistic: str | None, value: float) -> Finding:
     """Does a single datapoint of `value` put the alarm in ALARM?"""
     if statistic is None:
         return Gap(f"alarm {alarm.name} has no statistic the check can read")
-    if statistic == "SampleCount" or _COUNT_STATISTIC.fullmatch(statistic):
-        observed = 1.0
-    elif statistic in ("Sum", "Average", "Minimum", "Maximum") or _SINGLE_VALUE_STATISTIC.fullmatch(
-        statistic
-    ):
-        observed = value
-    else:
+    observed = one_datapoint(statistic, value)
+    if observed is None:
         return Gap(
             f"alarm {alarm.name} uses the statistic {statistic}, which the check cannot read"
         )
     compare = _COMPARISONS.get(alarm.comparison or "")
     if compare is None or alarm.threshold is None:
-        return Gap(
-            f"alarm {alarm.name} compares with {alarm.comparison or 'no operator'} "
-            "(an anomaly band or metric threshold the check cannot evaluate)"
-        )
+        return _no_threshold(alarm)
     if not compare(observed, alarm.threshold):
         return (
             f"alarm {alarm.name} does not fire on one event: {statistic} {_number(observed)} "

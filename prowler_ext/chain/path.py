@@ -185,6 +185,9 @@ class PathSearch:
         if not qualifying:
             if problems:
                 sentence = "no trail qualifies (" + "; ".join(problems) + ")"
+            elif getattr(self.source, "single_region_trails_hidden", False):
+                # some region could not list its trails: only single-region ones can hide there
+                sentence = "no multi-region CloudTrail trail exists"
             else:
                 sentence = "no CloudTrail trail exists"
             resource = None

@@ -428,15 +428,29 @@ def test_denied_metric_filters_off_the_path_changes_nothing(aws):
     assert run_check(provider).status == "PASS"
 
 
-def test_denied_trail_listing_turns_a_fail_into_manual(aws):
+def test_trail_listing_denied_in_one_region_hides_only_single_region_trails(aws):
+    """A multi-region trail is listed in every region it records: one region that answered
+    DescribeTrails shows them all, so the account still FAILs, said precisely."""
     provider = build_provider()
     deny(provider, "cloudtrail", "DescribeTrails", "eu-west-1")
     finding = run_check(provider)
-    assert finding.status == "MANUAL"
-    assert (
-        "CloudTrail trails could not be listed in every audited region" in finding.status_extended
+    assert finding.status == "FAIL"
+    assert finding.status_extended == (
+        "None of the 6 network gateway events is caught: no multi-region CloudTrail trail exists."
     )
-    assert "cloudtrail:DescribeTrails" in finding.status_extended
+
+
+def test_trail_listing_denied_in_every_region_is_manual(aws):
+    chain(aws)
+    provider = build_provider()
+    for region in ("us-east-1", "eu-west-1"):
+        deny(provider, "cloudtrail", "DescribeTrails", region)
+    finding = run_check(provider)
+    assert finding.status == "MANUAL"
+    assert finding.status_extended == (
+        "Cannot tell whether the 6 network gateway events reach a person: CloudTrail trails "
+        "could not be listed in any audited region (needs cloudtrail:DescribeTrails)."
+    )
 
 
 def _encrypt_topic(account: AwsAccount, topic_arn: str, key: str) -> None:
@@ -894,3 +908,81 @@ def test_a_message_body_filter_the_check_cannot_read_is_manual(aws):
     finding = run_check()
     assert finding.status == "MANUAL"
     assert "OldStateValue" in finding.status_extended
+
+
+# ------------------------------------------------------------------ metric-math expressions
+
+
+def _math_chain(aws: AwsAccount, expression: str, **options) -> str:
+    """The benchmark chain whose alarm returns `e1 = expression` over m1, the Sum of the
+    filter's metric; returns the alarm's ARN."""
+    chain_without_alarm(aws)
+    topic = create_topic(aws, REGION, "security-alerts", [("sqs", "secops-queue")])
+    cloudwatch = aws.client("cloudwatch")
+    cloudwatch.put_metric_alarm(
+        AlarmName="gateway-math",
+        Metrics=[
+            {
+                "Id": "m1",
+                "MetricStat": {
+                    "Metric": {"Namespace": "CISBenchmark", "MetricName": "GatewayChanges"},
+                    "Period": 300,
+                    "Stat": "Sum",
+                },
+                "ReturnData": False,
+            },
+            {"Id": "e1", "Expression": expression, "ReturnData": True},
+        ],
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        EvaluationPeriods=1,
+        AlarmActions=[topic],
+        **options,
+    )
+    stored = cloudwatch.describe_alarms(AlarmNames=["gateway-math"])["MetricAlarms"][0]
+    assert stored["Metrics"][1]["Expression"] == expression  # moto keeps the queries
+    return stored["AlarmArn"]
+
+
+@pytest.mark.parametrize(
+    "expression", ["FILL(m1, 0)", "m1 * 2", "IF(m1 > 0, 1, 0)", "SUM(METRICS())"]
+)
+def test_a_metric_math_expression_over_the_metric_passes(aws, expression):
+    alarm_arn = _math_chain(aws, expression)
+    finding = run_check()
+    assert finding.status == "PASS", finding.status_extended
+    assert "-> alarm gateway-math -> SNS topic security-alerts" in finding.status_extended
+    assert finding.resource_arn == alarm_arn
+
+
+def test_a_metric_math_expression_one_event_cannot_move_fails(aws):
+    alarm_arn = _math_chain(aws, "m1 * 0")
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended.startswith(
+        "None of the 6 network gateway events reaches a person: metric-math alarm gateway-math "
+        "computes m1 * 0, which is 0 for a period with one event, and 0 >= 1 is false, so one "
+        "event never fires it"
+    )
+    assert finding.resource_arn == alarm_arn
+
+
+def test_a_metric_math_expression_with_missing_data_breaching_fails(aws):
+    _math_chain(aws, "IF(m1 > 0, 1, 0)", TreatMissingData="breaching")
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert (
+        "metric-math alarm gateway-math computes IF(m1 > 0, 1, 0), which has no datapoint "
+        "without an event, and the alarm treats missing data as breaching"
+    ) in finding.status_extended
+
+
+@pytest.mark.parametrize(
+    ("expression", "named"),
+    [("RATE(m1)", "uses RATE"), ("FILL(m1, REPEAT)", "uses FILL with REPEAT")],
+)
+def test_a_metric_math_function_the_check_does_not_know_is_manual(aws, expression, named):
+    _math_chain(aws, expression)
+    finding = run_check()
+    assert finding.status == "MANUAL"
+    assert f"metric-math alarm gateway-math {named}" in finding.status_extended
