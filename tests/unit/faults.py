@@ -118,13 +118,13 @@ class Call:
 
 
 @contextmanager
-def record_calls(session: Any) -> Iterator[set[Call]]:
-    """Every call made by clients created meanwhile."""
-    calls: set[Call] = set()
+def record_calls(session: Any) -> Iterator[list[Call]]:
+    """Every call made by clients created meanwhile, in order."""
+    calls: list[Call] = []
 
     def record(event_name: str = "", request_signer=None, params=None, **_):
         _, service, operation = event_name.split(".", 2)
-        calls.add(Call(service, operation, request_signer.region_name, repr(params)))
+        calls.append(Call(service, operation, request_signer.region_name, repr(params)))
 
     session.events.register("before-call", record, unique_id="record-calls")
     try:

@@ -141,7 +141,7 @@ class World:
                 owner = _SERVICES.get(fault.service)
                 if owner:
                     clients.update(prowler_clients(self.provider, owner))
-            return _execute(clients), calls
+            return _execute(clients), set(calls)
 
 
 def _execute(clients: dict[str, Any]) -> Finding:
@@ -160,7 +160,7 @@ def open_world(name: str) -> World:
     with record_calls(provider.session.current_session) as calls:
         clients = prowler_clients(provider)
         baseline = _execute(clients)
-    return World(name, provider, clients, calls, baseline)
+    return World(name, provider, clients, set(calls), baseline)
 
 
 def faults_for(calls: set[Call]) -> list[tuple[Fault, bool]]:
