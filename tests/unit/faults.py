@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
@@ -131,3 +132,21 @@ def record_calls(session: Any) -> Iterator[list[Call]]:
         yield calls
     finally:
         session.events.unregister("before-call", unique_id="record-calls")
+
+
+_IAM_PREFIX = {"cloudwatch-logs": "logs"}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action a botocore call needs: cloudwatch-logs DescribeMetricFilters ->
+    logs:DescribeMetricFilters."""
+    return f"{_IAM_PREFIX.get(service, service)}:{operation}"
+
+
+def readme_section(title: str) -> str:
+    """The README's text under a heading, up to the next heading of any level."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"{title}\n")
+    following = [text.find(f"\n{mark} ", start + 1) for mark in ("#", "##", "###")]
+    ends = [index for index in following if index != -1]
+    return text[start : min(ends) if ends else len(text)]

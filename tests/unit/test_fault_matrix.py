@@ -37,7 +37,16 @@ from demo.account import (
     put_metric_filter,
 )
 
-from .faults import EVERY_REGION, KINDS, Call, Fault, injected, record_calls
+from .faults import (
+    EVERY_REGION,
+    KINDS,
+    Call,
+    Fault,
+    iam_action,
+    injected,
+    readme_section,
+    record_calls,
+)
 from .prowler_run import ACCOUNT, CHECK_ID, CHECK_MODULE, CLOUDWATCH_KEY_POLICY, build_provider
 
 PATH = "us-east-1"  # the region of every path
@@ -251,3 +260,13 @@ def test_faults_never_turn_blindness_into_a_verdict(expected):
     assert not problems, f"{len(problems)} of {len(cases)} faults broke a rule:\n" + "\n".join(
         problems
     )
+
+
+def test_the_readme_lists_every_permission_a_scan_uses():
+    with mock_aws():
+        world = open_world("PASS")
+        _, fallback_calls = world.scan(Fault("cloudwatch", "DescribeAlarms", "denied", PATH))
+    listed = readme_section("### Permissions a scan needs")
+    used = {iam_action(c.service, c.operation) for c in world.calls | fallback_calls}
+    missing = sorted(action for action in used if f"`{action}`" not in listed)
+    assert not missing, f"README's scan permissions lack {missing}"

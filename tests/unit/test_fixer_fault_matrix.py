@@ -33,7 +33,7 @@ from demo.account import (
     put_metric_filter,
 )
 
-from .faults import KINDS, Call, Fault, injected, record_calls
+from .faults import KINDS, Call, Fault, iam_action, injected, readme_section, record_calls
 from .prowler_run import CHECK_ID, CLOUDWATCH_KEY_POLICY, build_provider, run_check
 from .test_fixer import FIXER_MODULE, LOG_GROUP, REGION, REGIONS, prowler_clients, queue, trail
 
@@ -213,3 +213,13 @@ def test_the_fixer_cannot_do_harm_under_any_fault():
     assert not problems, f"{len(problems)} of {len(fixed)} faults broke a rule:\n" + "\n".join(
         problems
     )
+
+
+def test_the_readme_policy_grants_every_call_the_fixer_makes():
+    policy = readme_section("### IAM permissions")
+    document = json.loads(
+        policy[policy.index("```json") + 7 : policy.index("```", policy.index("```json") + 7)]
+    )
+    granted = {action for statement in document["Statement"] for action in statement["Action"]}
+    used = {iam_action(service, operation) for service, operation in operations()}
+    assert used <= granted, f"the README's fixer policy lacks {sorted(used - granted)}"
