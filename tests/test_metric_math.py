@@ -245,9 +245,10 @@ def test_deep_parentheses_parse_without_recursion():
         "SUM(METRICS())",
         "MAX([m1, m2])",
         "IF(m1 > 0, 1, 0)",
-        "m1 > 0 AND NOT m1 > 5",
         "-(-m1)",
-        "(m1 + 1) ^ 2",
+        "m1 > 0 AND m2 >= 1",
+        "IF(m1 >= 1 OR m2 > 3, 10, 0)",
+        "CEIL(m1 / 2)",
     ],
 )
 def test_plain_expressions_over_the_metric_pass(expression):
@@ -441,3 +442,55 @@ def test_an_alarm_returning_the_metric_itself_keeps_the_statistic_rules():
 def test_the_evaluator_reports_undecided_as_an_exception_with_a_sentence():
     with pytest.raises(UndecidedError, match="uses RATE"):
         period("RATE(m1)", m1=1.0)
+
+
+def test_an_expression_must_also_fire_on_a_burst_of_events():
+    """Every event in a period adds to Sum: an expression that fires on one event but drops
+    back on more never notifies about a burst (a gateway created and attached together)."""
+    assert judge(math_alarm("m1 > 0 AND NOT m1 > 5")) == (
+        "metric-math alarm gateway-math computes m1 > 0 AND NOT m1 > 5, which fires on one "
+        "event but not on 6 in one period (0 >= 1 is false), so a burst of events sends no "
+        "notification"
+    )
+    assert "but not on 2 in one period" in judge(math_alarm("IF(m1 == 1, 1, 0)"))
+    assert "but not on 2 in one period" in judge(math_alarm("2 - m1"))
+
+
+def test_a_burst_that_cannot_be_proven_either_way_is_manual():
+    finding = judge(math_alarm("(m1 + 1) ^ 2"))
+    assert isinstance(finding, Gap)
+    assert "any number of events in one period" in finding.what
+
+
+@pytest.mark.parametrize("statistic", ["Average", "Maximum", "Minimum", "p90"])
+def test_statistics_that_do_not_add_up_need_no_burst_proof(statistic):
+    """Average, Maximum, Minimum and percentiles of n datapoints of one value are that value."""
+    assert judge(math_alarm("IF(m1 == 1, 1, 0)", stat("m1", statistic))) is None
+
+
+def test_direction_is_sound_on_what_it_proves():
+    """Wherever `direction` claims a way, the value moves that way over 1..50 events."""
+    for expression in [
+        "m1 * 3 - 2",
+        "0 - m1",
+        "IF(m1 > 2, 1, 0)",
+        "MAX([m1, m1 * 2])",
+        "FILL(m1, 0) / 4",
+        "m1 > 1 AND m1 < 9",
+        "-m1 + m1",
+        "m1 * m1",
+        "ABS(m1 - 5)",
+    ]:
+        queries = (stat(), {"Id": "e1", "Expression": expression, "ReturnData": True})
+
+        def moves(query):
+            return 1
+
+        claimed = metric_math.direction(queries, queries[-1], moves)
+        values = [
+            metric_math.evaluate(queries, queries[-1], lambda q, k=k: Series(float(k))).value
+            for k in range(1, 51)
+        ]
+        steps = {(b > a) - (b < a) for a, b in zip(values, values[1:], strict=False)}
+        if claimed is not None:
+            assert steps <= {0, claimed}, (expression, claimed, values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 from . import metric_math
 from .evidence import AlarmEvidence, Arn, Gap, MetricKey, MetricTransformation
@@ -118,7 +119,8 @@ def notifies_on_one_event(
     problem = problem or fires_on_one_event(alarm, statistic, value)
     default = transformation.default_value
     problem = problem or _fires_among_other_records(alarm, statistic, value, default)
-    return problem or quiet_between_events(alarm, statistic, default)
+    problem = problem or quiet_between_events(alarm, statistic, default)
+    return problem or fires_on_several_events(alarm, statistic, value)
 
 
 def math_notifies_on_one_event(
@@ -188,6 +190,10 @@ def math_notifies_on_one_event(
             f"{symbol} {_number(threshold)} already holds, so it sits in ALARM and an event "
             "sends no notification"
         )
+    if event is not None:
+        burst = _math_fires_on_several_events(alarm, metric, transformation, value)
+        if burst is not None:
+            return burst if isinstance(burst, Gap) else f"{computes}, {burst}"
     if event is None:  # missing data treated as breaching, on a period with the event only
         return Gap(
             f"{computes}, which has no datapoint for a period with one event but "
@@ -197,11 +203,58 @@ def math_notifies_on_one_event(
     return None
 
 
+def _math_fires_on_several_events(
+    alarm: AlarmEvidence, metric: MetricKey, transformation: MetricTransformation, value: float
+) -> Finding:
+    """`fires_on_several_events` for an expression: proven when the expression never moves
+    off the breaching side as events add up; otherwise the first few counts are tried."""
+    returned = _returned(alarm)[0]
+
+    def moves(query: dict) -> int | None:
+        if not _is_metric(query, metric):
+            return None
+        stat = query["MetricStat"]
+        unit, statistic = stat.get("Unit"), stat.get("Stat")
+        if unit and unit != (transformation.unit or "None") or not isinstance(statistic, str):
+            return None
+        one = events_statistic(statistic, value, 1)
+        if one is None:
+            return None
+        return metric_math.sign(events_statistic(statistic, value, 2) - one)
+
+    metric_queries = [q for q in alarm.metrics if isinstance(q, dict) and "MetricStat" in q]
+    if all(moves(query) == 0 for query in metric_queries):
+        return None  # Average, Maximum, percentiles...: the same value however many events
+    moving = metric_math.direction(alarm.metrics, returned, moves)
+    upward = _upward(alarm)
+    if moving == 0 or (moving is not None and (moving > 0) == upward):
+        return None
+    compare = _COMPARISONS[alarm.comparison]
+    for events in range(2, 9):
+        try:
+            reader = _reader(alarm, metric, transformation, value, events)
+            found = metric_math.evaluate(alarm.metrics, returned, reader).value
+        except metric_math.UndecidedError as error:
+            return Gap(f"metric-math alarm {alarm.name} {error}")
+        if found is None or not compare(found, alarm.threshold):
+            shown = "no datapoint" if found is None else _number(found)
+            return (
+                f"which fires on one event but not on {events} in one period ({shown} "
+                f"{_SYMBOLS[alarm.comparison]} {_number(alarm.threshold)} is false), so a burst "
+                "of events sends no notification"
+            )
+    return Gap(
+        f"metric-math alarm {alarm.name} computes {_expression(returned)}, and whether it "
+        "still fires on any number of events in one period the check cannot tell"
+    )
+
+
 def _reader(
     alarm: AlarmEvidence,
     metric: MetricKey,
     transformation: MetricTransformation,
     value: float | None,
+    events: int = 1,
 ) -> metric_math.Resolve:
     """What a MetricStat query of the alarm reads in the period: the statistic of the event's
     one datapoint (`value`), nothing (None: no event), or undecided for another metric."""
@@ -219,7 +272,9 @@ def _reader(
         if value is None:
             return metric_math.Series(None)
         statistic = stat.get("Stat")
-        observed = one_datapoint(statistic, value) if isinstance(statistic, str) else None
+        observed = (
+            events_statistic(statistic, value, events) if isinstance(statistic, str) else None
+        )
         if observed is None:
             raise metric_math.UndecidedError(
                 f"uses the statistic {statistic} in {name}, which the check cannot read"
@@ -303,6 +358,53 @@ def quiet_between_events(
             "event sends no notification"
         )
     return None
+
+
+def _counted(statistic: str | None) -> bool:
+    """Statistics that count datapoints rather than read their value."""
+    return statistic == "SampleCount" or bool(statistic and _COUNT_STATISTIC.fullmatch(statistic))
+
+
+def events_statistic(statistic: str, value: float, events: int) -> float | None:
+    """The statistic of a period holding `events` datapoints of `value` (None: unreadable)."""
+    one = one_datapoint(statistic, value)
+    if one is None or statistic not in ("Sum",) and not _counted(statistic):
+        return one  # the value of each datapoint, however many
+    return one * events
+
+
+def fires_on_several_events(alarm: AlarmEvidence, statistic: str | None, value: float) -> Finding:
+    """Events come in bursts (a gateway is created, then attached, within seconds), and every
+    event the filter matches in a period adds a datapoint: `Sum` and counts grow with them. An
+    alarm that fires on one event must fire on any number of them in one period, or the burst
+    sends no notification at all."""
+    if statistic is None or not (statistic == "Sum" or _counted(statistic)):
+        return None  # Average, Minimum, Maximum, percentiles: one value, however many
+    compare = _COMPARISONS.get(alarm.comparison or "")
+    if compare is None or alarm.threshold is None:
+        return None
+    one = events_statistic(statistic, value, 1)
+    if one is None or _all_breach(alarm, one, one):
+        return None
+    events = _first_failing(lambda k: compare(one * k, alarm.threshold))
+    total = one * events
+    return (
+        f"alarm {alarm.name} fires on one event but not on {events} in one period: {statistic} "
+        f"{_number(total)} {_SYMBOLS[alarm.comparison]} {_number(alarm.threshold)} is false, so "
+        "a burst of events sends no notification"
+    )
+
+
+def _first_failing(breaches: Callable[[int], bool]) -> int:
+    """The least k >= 2 for which `breaches(k)` is false, where it holds for 1 and, once false,
+    stays false (the statistic runs monotonically off the breaching side)."""
+    low, high = 1, 2
+    while breaches(high):
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if breaches(middle) else (low, middle)
+    return high
 
 
 def _fires_among_other_records(

@@ -525,3 +525,140 @@ _FUNCTIONS: dict[str, Callable[[Evaluation, Call], Value]] = {
 }
 
 SUPPORTED_FUNCTIONS = tuple(sorted(_FUNCTIONS))
+
+
+# ------------------------------------------------------------------------------ direction
+
+
+def direction(
+    queries: Sequence[dict], returned: dict, moves: Callable[[dict], int | None]
+) -> int | None:
+    """How the returned query's value moves as the number of events in a period grows (every
+    series present, as in a period with events): +1 never down, -1 never up, 0 not at all,
+    None when the check cannot tell. `moves` says the same of each MetricStat query (None:
+    unknown, such as another metric). Sound, not complete: None is always a safe answer."""
+    try:
+        return _Direction(queries, moves).query(returned)
+    except (UndecidedError, RecursionError):
+        return None
+
+
+def _same(*directions: int | None) -> int | None:
+    """The direction of a sum (or any non-decreasing combination) of parts."""
+    moving = {d for d in directions if d != 0}
+    if None in moving or len(moving) > 1:
+        return None
+    return moving.pop() if moving else 0
+
+
+def _flip(value: int | None) -> int | None:
+    return None if value is None else -value
+
+
+def _boolean(node: Node) -> bool:
+    """A comparison or a logical combination of them: a value of 1 or 0 whose truth moves the
+    way its value does (the truth of a plain number, x != 0, does not)."""
+    if isinstance(node, Binary) and node.operator in (">", ">=", "<", "<="):
+        return True
+    if isinstance(node, Binary) and node.operator in ("AND", "OR"):
+        return _boolean(node.left) and _boolean(node.right)
+    return False
+
+
+def sign(value: float) -> int:
+    return (value > 0) - (value < 0)
+
+
+class _Direction:
+    def __init__(self, queries: Sequence[dict], moves: Callable[[dict], int | None]):
+        self.queries = queries
+        self.moves = moves
+        self.by_id = {
+            q["Id"]: q for q in queries if isinstance(q, dict) and isinstance(q.get("Id"), str)
+        }
+        self.open: list[str] = []
+
+    def query(self, query: dict) -> int | None:
+        if isinstance(query.get("MetricStat"), dict):
+            return self.moves(query)
+        name = query.get("Id")
+        expression = query.get("Expression")
+        if not isinstance(expression, str) or name in self.open or len(self.open) >= MAX_CHAIN:
+            return None
+        self.open.append(str(name))
+        try:
+            return self.node(parse(expression))
+        finally:
+            self.open.pop()
+
+    def constant(self, node: Node) -> float | None:
+        """The node's value when it reads no metric at all."""
+
+        def no_metric(query: dict) -> Series:
+            raise UndecidedError("reads a metric")
+
+        try:
+            value = Evaluation(self.queries, no_metric).node(node)
+        except UndecidedError:
+            return None
+        return value.value if isinstance(value, Scalar) else None
+
+    def node(self, node: Node) -> int | None:
+        if self.constant(node) is not None:
+            return 0
+        if isinstance(node, Reference):
+            query = self.by_id.get(node.name)
+            return None if query is None else self.query(query)
+        if isinstance(node, Unary):
+            return _flip(self.node(node.operand)) if node.operator == "-" else None
+        if isinstance(node, Binary):
+            return self.binary(node)
+        if isinstance(node, Call):
+            return self.call(node)
+        if isinstance(node, ArrayOf):
+            return _same(*(self.node(item) for item in node.items))
+        return None
+
+    def binary(self, node: Binary) -> int | None:
+        left, right = node.left, node.right
+        op = node.operator
+        if op == "+":
+            return _same(self.node(left), self.node(right))
+        if op in ("AND", "OR"):  # non-decreasing in the truth of each side
+            if not (_boolean(left) and _boolean(right)):
+                return None
+            return _same(self.node(left), self.node(right))
+        if op == "-":
+            return _same(self.node(left), _flip(self.node(right)))
+        if op in (">", ">="):  # a step up as left - right grows
+            return _same(self.node(left), _flip(self.node(right)))
+        if op in ("<", "<="):
+            return _same(_flip(self.node(left)), self.node(right))
+        if op in ("*", "/"):
+            factor = self.constant(right)
+            if factor is not None and not (op == "/" and factor == 0):
+                moving = self.node(left)
+                return None if moving is None else moving * sign(factor)
+            factor = self.constant(left)
+            if op == "*" and factor is not None:
+                moving = self.node(right)
+                return None if moving is None else moving * sign(factor)
+        return None  # ^, ==, != and products of two moving values
+
+    def call(self, node: Call) -> int | None:
+        arguments = node.arguments
+        if node.name == "FILL" and len(arguments) == 2:
+            return self.node(arguments[0])  # every series is present: FILL changes nothing
+        if node.name in ("SUM", "MAX", "MIN", "AVG") and len(arguments) == 1:
+            return self.node(arguments[0])  # non-decreasing in each member
+        if node.name in ("CEIL", "FLOOR") and len(arguments) == 1:
+            return self.node(arguments[0])
+        if node.name == "METRICS" and not arguments:
+            return _same(*(self.query(q) for q in self.queries if "MetricStat" in q))
+        if node.name == "IF" and len(arguments) == 3:
+            when_true, when_false = self.constant(arguments[1]), self.constant(arguments[2])
+            if when_true is None or when_false is None or not _boolean(arguments[0]):
+                return None
+            moving = self.node(arguments[0])
+            return None if moving is None else moving * sign(when_true - when_false)
+        return None

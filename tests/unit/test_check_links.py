@@ -986,3 +986,16 @@ def test_a_metric_math_function_the_check_does_not_know_is_manual(aws, expressio
     finding = run_check()
     assert finding.status == "MANUAL"
     assert f"metric-math alarm gateway-math {named}" in finding.status_extended
+
+
+def test_an_alarm_that_a_burst_of_events_turns_off_fails(aws):
+    """Sum < 2 fires on one event; a gateway created and attached in one period sums to 2."""
+    made = chain(aws, alarm={"comparison": "LessThanThreshold", "threshold": 2.0})
+    finding = run_check()
+    assert finding.status == "FAIL"
+    assert finding.status_extended == (
+        "None of the 6 network gateway events reaches a person: alarm gateway-changes fires on "
+        "one event but not on 2 in one period: Sum 2 < 2 is false, so a burst of events sends "
+        "no notification."
+    )
+    assert finding.resource_arn == made["alarm"]
