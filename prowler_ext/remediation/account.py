@@ -35,7 +35,6 @@ class SubscriptionState:
 @dataclass(frozen=True)
 class TopicState:
     arn: str
-    kms_master_key_id: str | None
     subscriptions: tuple[SubscriptionState, ...]
 
     @property
@@ -144,18 +143,18 @@ class AwsAccount:
         return names
 
     def topic(self, arn: str) -> TopicState | None:
-        """The topic's encryption key and subscriptions, or None when it does not exist."""
+        """The topic's subscriptions, or None when it does not exist."""
         if arn not in self._topics:
             self._topics[arn] = self._read_topic(arn)
         return self._topics[arn]
 
     def _read_topic(self, arn: str) -> TopicState | None:
+        """Who subscribes (protocol and endpoint, to never add a second identical pending
+        subscription); whether the topic can be used is the check's `topic` predicate."""
         region = arn.split(":")[3]
-        permission = "sns:GetTopicAttributes"
+        permission = "sns:ListSubscriptionsByTopic"
         client = self._client(self.sns, region, permission)
         try:
-            attributes = client.get_topic_attributes(TopicArn=arn).get("Attributes") or {}
-            permission = "sns:ListSubscriptionsByTopic"
             subscriptions = []
             for page in client.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn):
                 for raw in page.get("Subscriptions") or []:
@@ -175,7 +174,7 @@ class AwsAccount:
             raise self._failed(permission, region, error) from error
         except BotoCoreError as error:
             raise self._failed(permission, region, error) from error
-        return TopicState(arn, attributes.get("KmsMasterKeyId") or None, tuple(subscriptions))
+        return TopicState(arn, tuple(subscriptions))
 
     def metric_filter(self, region: str, log_group: str, name: str) -> dict | None:
         """The metric filter of exactly this name on the log group, as AWS describes it."""
