@@ -565,12 +565,15 @@ _NEEDED_KMS_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 
 def key_policy_problem(key: str, policy_text: Any, region: str) -> str | None | Gap:
     """Does the key policy let CloudWatch alarms publish to a topic encrypted with the key?"""
+    unreadable = Gap(f"the key policy of KMS key {key} is not a policy the check can read")
     try:
         statements = json.loads(policy_text).get("Statement") or []
     except (TypeError, ValueError, AttributeError):
-        return Gap(f"the key policy of KMS key {key} could not be read", "kms:GetKeyPolicy", region)
+        return unreadable
     if isinstance(statements, dict):
         statements = [statements]
+    if not isinstance(statements, list):
+        return unreadable
     granted: set[str] = set()
     undecided = False
     for statement in statements:
@@ -597,7 +600,7 @@ def key_policy_problem(key: str, policy_text: Any, region: str) -> str | None | 
         return Gap(
             f"the key policy of KMS key {key} grants CloudWatch only under conditions the check "
             "does not evaluate",
-            "kms:GetKeyPolicy",
+            None,  # read, but not decided: nothing to grant
             region,
         )
     return (

@@ -334,7 +334,11 @@ class PathSearch:
             result.gaps.append(
                 Gap(
                     f"metric filter {details.name} publishes the value {transformation.value!r}, "
-                    "taken from the record, which the check cannot know",
+                    + (
+                        "taken from the record, which the check cannot know"
+                        if transformation.value.strip().startswith("$")
+                        else "which the check cannot read as a number"
+                    ),
                     None,
                     details.region,
                 )
@@ -356,7 +360,8 @@ class PathSearch:
                 Failure(
                     Link.METRIC,
                     f"metric filter {details.name} publishes dimension {dimensions} taken from a "
-                    f"field a {result.event} record need not share, so no alarm sees every event",
+                    "field whose value differs between records of one event, so no alarm sees "
+                    "every event",
                     filter_resource,
                 )
             )
@@ -533,3 +538,4 @@ def _datapoint_value(text: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return value if value == value else None  # NaN is unknown
+

@@ -97,7 +97,8 @@ def publish_problem(policy_text: Any, request: PublishRequest, topic_name: str) 
         return allowed
     return (
         f"SNS topic {topic_name}'s access policy does not let CloudWatch publish to it (no "
-        f"statement allows {CLOUDWATCH} or account {request.account} sns:Publish)"
+        f"statement allows {CLOUDWATCH} or account {request.account} sns:Publish of this "
+        "alarm's notification)"
     )
 
 

@@ -74,7 +74,7 @@ def records_management_events(trail: TrailEvidence, sources: frozenset[str]) -> 
         )
     return Gap(
         f"trail {trail.name} returned no event selectors, which proves nothing",
-        "cloudtrail:GetEventSelectors",
+        None,  # the call was answered: nothing to grant
         trail.home_region,
     )
 

@@ -1,0 +1,1043 @@
+"""The chain as a specification: an account as plain data -> the status and the exact sentence a
+responder reads. Each case is the benchmark's compliant chain with one link broken (or a few
+links, where the case is about several paths). The engine is the real one
+(`prowler_ext.chain.judge`); only the evidence source is in memory (see `memory_source`).
+
+Where tests/unit/test_check_links.py asserts the same situation through Prowler's clients on
+moto, the sentence here is the same.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import replace
+
+import pytest
+
+from prowler_ext.chain import FAIL, MANUAL, PASS, judge
+from prowler_ext.chain.evidence import EvidenceSource
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+from prowler_ext.prowler_source import ProwlerEvidence
+
+from .memory_source import (
+    ACCOUNT,
+    BENCHMARK_PATTERN,
+    OTHER_ACCOUNT,
+    Account,
+    Alarm,
+    Filter,
+    Key,
+    MemoryEvidence,
+    Subscription,
+    Topic,
+    Trail,
+    complete_account,
+    math_alarm,
+    topic_arn,
+    with_alarm,
+    with_filter,
+    with_topic,
+    with_trail,
+)
+
+ALL = "the 6 network gateway events"
+NONE_CAUGHT = "None of the 6 network gateway events is caught: "
+NONE_REACH = "None of the 6 network gateway events reaches a person: "
+CANNOT = f"Cannot tell whether {ALL} reach a person: "
+GROUP = "log group cloudtrail-logs (us-east-1)"
+TOPIC = topic_arn()
+NOTIFIES = "alarm gateway-changes notifies SNS topic security-alerts, "
+ENCRYPTED = f"{NOTIFIES}which is encrypted with "
+PATH = (
+    f"trail management-events -> {GROUP} -> metric filter gateway-changes -> alarm "
+    "gateway-changes -> SNS topic security-alerts (1 confirmed subscription)"
+)
+PASSES = f"All 6 network gateway events reach a confirmed subscriber: {PATH}."
+MATH_PASSES = PASSES.replace("alarm gateway-changes", "alarm gateway-math")
+INTERNET = "{ ($.eventName = *InternetGateway) }"
+CUSTOMER = "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) }"
+KMS_KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
+CLOUDWATCH_KEY_GRANT = {
+    "Effect": "Allow",
+    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+    "Resource": "*",
+}
+OWNER_KEY_GRANT = {
+    "Effect": "Allow",
+    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+    "Action": "kms:*",
+    "Resource": "*",
+}
+
+
+def keyed(*statements: dict, manager: str = "CUSTOMER") -> Account:
+    """The complete account whose topic is encrypted with a key of this policy."""
+    key = Key(KMS_KEY, {"Version": "2012-10-17", "Statement": list(statements)}, manager)
+    return complete_account(topics=(Topic(kms_key=KMS_KEY),), keys=(key,))
+
+
+def topic_policy(*statements: dict) -> Account:
+    return with_topic(policy={"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def statement(effect: str, principal: object, condition: dict | None = None) -> dict:
+    found = {"Effect": effect, "Principal": principal, "Action": "SNS:Publish", "Resource": "*"}
+    return {**found, "Condition": condition} if condition else found
+
+
+def filtered(policy: dict, scope: str | None = None) -> Account:
+    return with_topic(subscriptions=(Subscription(filter_policy=policy, scope=scope),))
+
+
+def denied(*permissions: tuple[str, str], account: Account | None = None) -> Account:
+    """The account (the complete one by default) where these (permission, where) are denied."""
+    return replace(account or complete_account(), deny=permissions)
+
+
+def halves(alarm: dict | None = None, **filter_fields: object) -> Account:
+    """Two paths on the trail's log group: the customer gateway events' (complete) and the
+    internet gateway events' (its alarm and filter changed by `alarm` and `filter_fields`)."""
+    internet_filter = Filter(name="internet", pattern=INTERNET, metric="InternetChanges")
+    internet_alarm = Alarm(name="internet", metric="InternetChanges")
+    return complete_account(
+        filters=(
+            Filter(name="customer", pattern=CUSTOMER, metric="CustomerChanges"),
+            replace(internet_filter, **filter_fields),
+        ),
+        alarms=(
+            Alarm(name="customer", metric="CustomerChanges"),
+            replace(internet_alarm, **(alarm or {})),
+        ),
+    )
+
+
+TRAIL = [
+    pytest.param(Account(), FAIL, NONE_CAUGHT + "no CloudTrail trail exists.", id="no-trail"),
+    pytest.param(
+        with_trail(multi_region=False),
+        FAIL,
+        NONE_CAUGHT + "no trail qualifies (trail management-events is not multi-region).",
+        id="single-region",
+    ),
+    pytest.param(
+        with_trail(logging=False),
+        FAIL,
+        NONE_CAUGHT + "no trail qualifies (trail management-events is not logging).",
+        id="not-logging",
+    ),
+    pytest.param(
+        with_trail(selectors=[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]),
+        FAIL,
+        NONE_CAUGHT + "no trail qualifies (trail management-events does not record all "
+        "management events (no selector with IncludeManagementEvents true and ReadWriteType "
+        "All)).",
+        id="write-only-selector",
+    ),
+    pytest.param(
+        with_trail(selectors=[{"ReadWriteType": "All", "IncludeManagementEvents": False}]),
+        FAIL,
+        NONE_CAUGHT + "no trail qualifies (trail management-events does not record all "
+        "management events (no selector with IncludeManagementEvents true and ReadWriteType "
+        "All)).",
+        id="data-events-only",
+    ),
+    pytest.param(
+        with_trail(
+            selectors=[
+                {
+                    "ReadWriteType": "All",
+                    "IncludeManagementEvents": True,
+                    "ExcludeManagementEventSources": ["kms.amazonaws.com"],
+                }
+            ]
+        ),
+        PASS,
+        PASSES,
+        id="selector-excludes-only-kms",
+    ),
+    pytest.param(
+        with_trail(
+            selectors=(),
+            advanced=[
+                {
+                    "FieldSelectors": [
+                        {"Field": "eventCategory", "Equals": ["Management"]},
+                        {"Field": "eventSource", "NotEquals": ["ec2.amazonaws.com"]},
+                    ]
+                }
+            ],
+        ),
+        FAIL,
+        NONE_CAUGHT + "no trail qualifies (trail management-events has no advanced event "
+        "selector recording all management events).",
+        id="advanced-drops-ec2",
+    ),
+    pytest.param(
+        with_trail(
+            selectors=(),
+            advanced=[
+                {
+                    "FieldSelectors": [
+                        {"Field": "eventCategory", "Equals": ["Management"]},
+                        {"Field": "readOnly", "Equals": ["false"]},
+                    ]
+                }
+            ],
+        ),
+        FAIL,
+        NONE_CAUGHT + "no trail qualifies (trail management-events has no advanced event "
+        "selector recording all management events).",
+        id="advanced-writes-only",
+    ),
+    pytest.param(
+        with_trail(
+            selectors=(),
+            advanced=[{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}],
+        ),
+        PASS,
+        PASSES,
+        id="advanced-all-management",
+    ),
+    pytest.param(
+        with_trail(delivery_error="AccessDenied"),
+        FAIL,
+        NONE_CAUGHT + "no trail qualifies (trail management-events cannot deliver to CloudWatch "
+        "Logs (LatestCloudWatchLogsDeliveryError: AccessDenied)).",
+        id="delivery-error",
+    ),
+    pytest.param(
+        with_trail(log_group=None),
+        FAIL,
+        NONE_CAUGHT + "no trail qualifies (trail management-events does not deliver to "
+        "CloudWatch Logs).",
+        id="no-cloudwatch-logs",
+    ),
+    pytest.param(
+        complete_account(trails=(Trail(multi_region=False), Trail(name="old", logging=False))),
+        FAIL,
+        NONE_CAUGHT + "no trail qualifies (trail management-events is not multi-region; "
+        "trail old is not logging).",
+        id="two-trails-neither-qualifies",
+    ),
+    pytest.param(
+        with_trail(selectors=()),
+        MANUAL,
+        # no "(needs cloudtrail:GetEventSelectors)": the call was answered
+        CANNOT + "trail management-events returned no event selectors, which proves nothing.",
+        id="no-selectors-proves-nothing",
+    ),
+    pytest.param(
+        with_trail(log_group=f"arn:aws:logs:us-east-1:{OTHER_ACCOUNT}:log-group:org-trail:*"),
+        MANUAL,
+        CANNOT + f"trail management-events delivers to log group org-trail in account "
+        f"{OTHER_ACCOUNT}.",
+        id="log-group-of-another-account",
+    ),
+    pytest.param(
+        with_trail(name="org-trail", owner=OTHER_ACCOUNT, log_group="org-trail-logs"),
+        MANUAL,
+        CANNOT + f"trail org-trail is an organization trail of account {OTHER_ACCOUNT}; its log "
+        "group, filters and alarms live there.",
+        id="organization-trail",
+    ),
+]
+
+LOG_GROUP = [
+    pytest.param(
+        complete_account(filters=(), log_groups=()),
+        FAIL,
+        NONE_CAUGHT + f"trail management-events delivers to {GROUP}, which does not exist.",
+        id="log-group-missing",
+    ),
+    pytest.param(
+        complete_account(filters=()),
+        FAIL,
+        NONE_CAUGHT + f"{GROUP} of trail management-events has no metric filters.",
+        id="no-metric-filters",
+    ),
+    pytest.param(
+        with_filter(region="eu-west-1"),
+        FAIL,
+        NONE_CAUGHT + f"{GROUP} of trail management-events has no metric filters.",
+        id="same-name-other-region",
+    ),
+    pytest.param(
+        with_trail(home_region="ap-south-1"),
+        MANUAL,
+        CANNOT + "log group cloudtrail-logs is in ap-south-1, a region this scan does not audit "
+        "(add -f ap-south-1).",
+        id="log-group-in-unaudited-region",
+    ),
+]
+
+METRIC_FILTER = [
+    pytest.param(
+        with_filter(pattern=BENCHMARK_PATTERN.replace("||", "&&")),
+        FAIL,
+        NONE_CAUGHT + f"metric filter gateway-changes on {GROUP} catches no network gateway "
+        "event (for example, the pattern can never match a CreateCustomerGateway record).",
+        id="and-instead-of-or",
+    ),
+    pytest.param(
+        with_filter(
+            pattern=BENCHMARK_PATTERN.replace(" || ($.eventName = DetachInternetGateway)", "")
+        ),
+        FAIL,
+        f"DetachInternetGateway is not caught: metric filter gateway-changes on {GROUP} covers "
+        "5 of 6 events (the pattern can never match a DetachInternetGateway record).",
+        id="misses-one-event",
+    ),
+    pytest.param(
+        with_filter(pattern=INTERNET),
+        FAIL,
+        "CreateCustomerGateway, DeleteCustomerGateway are not caught: metric filter "
+        f"gateway-changes on {GROUP} covers 4 of 6 events (for example, the pattern can never "
+        "match a CreateCustomerGateway record).",
+        id="misses-customer-gateways",
+    ),
+    pytest.param(
+        with_filter(pattern="{ ($.eventName = *Gateway) && ($.userIdentity.type = Root) }"),
+        FAIL,
+        NONE_CAUGHT + f"metric filter gateway-changes on {GROUP} catches no network gateway "
+        'event (for example, a CreateCustomerGateway record with userIdentity.type = "IAMUser" '
+        "does not match).",
+        id="narrowed-to-root",
+    ),
+    pytest.param(
+        complete_account(
+            filters=(
+                Filter(name="errors", pattern="ERROR"),
+                Filter(name="logins", pattern="{ $.eventName = ConsoleLogin }"),
+            )
+        ),
+        FAIL,
+        NONE_CAUGHT + f"none of the 2 metric filters on {GROUP} catches network gateway events "
+        "(for example, a CreateCustomerGateway record need not contain 'ERROR').",
+        id="two-filters-neither-catches",
+    ),
+    pytest.param(
+        with_filter(
+            pattern="{ ($.eventName = *InternetGateway) || ($.eventName = *CustomerGateway) }"
+        ),
+        PASS,
+        PASSES,
+        id="wildcards",
+    ),
+    pytest.param(
+        with_filter(
+            pattern="?CreateCustomerGateway ?DeleteCustomerGateway ?AttachInternetGateway "
+            "?CreateInternetGateway ?DeleteInternetGateway ?DetachInternetGateway"
+        ),
+        PASS,
+        PASSES,
+        id="text-terms",
+    ),
+    pytest.param(
+        with_filter(pattern="{ $.eventName = "),
+        MANUAL,
+        CANNOT + f"metric filter gateway-changes on {GROUP} has a pattern the engine cannot "
+        "read (the pattern ends too early; expected a value at character 16).",
+        id="unreadable-pattern",
+    ),
+]
+
+METRIC = [
+    pytest.param(
+        with_filter(value="0"),
+        FAIL,
+        NONE_REACH + "metric filter gateway-changes publishes '0', a value that never raises an "
+        "alarm.",
+        id="value-0",
+    ),
+    pytest.param(
+        with_filter(value="-1"),
+        FAIL,
+        NONE_REACH + "metric filter gateway-changes publishes '-1', a value that never raises "
+        "an alarm.",
+        id="value-negative",
+    ),
+    pytest.param(
+        with_filter(value="$.requestParameters.count"),
+        MANUAL,
+        CANNOT + "metric filter gateway-changes publishes the value '$.requestParameters.count', "
+        "taken from the record, which the check cannot know.",
+        id="value-from-the-record",
+    ),
+    pytest.param(with_filter(value="2"), PASS, PASSES, id="value-2"),
+    pytest.param(
+        with_filter(dimensions={"Region": "$.awsRegion"}),
+        FAIL,
+        NONE_REACH + "metric filter gateway-changes publishes dimension Region=$.awsRegion "
+        "taken from a field whose value differs between records of one event, so no alarm sees "
+        "every event.",
+        id="dimension-from-a-varying-field",
+    ),
+    pytest.param(
+        with_filter(dimensions={"Source": "$.eventSource"}),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes watches CISBenchmark/GatewayChanges with dimensions "
+        "none, but the filter publishes {Source=ec2.amazonaws.com}.",
+        id="dimension-alarm-without-it",
+    ),
+    pytest.param(
+        complete_account(
+            filters=(Filter(dimensions={"Source": "$.eventSource"}),),
+            alarms=(Alarm(dimensions={"Source": "ec2.amazonaws.com"}),),
+        ),
+        PASS,
+        PASSES,
+        id="dimension-resolved-and-watched",
+    ),
+]
+
+ALARM = [
+    pytest.param(
+        complete_account(alarms=()),
+        FAIL,
+        NONE_REACH + "no alarm watches metric CISBenchmark/GatewayChanges of metric filter "
+        "gateway-changes in us-east-1.",
+        id="no-alarm",
+    ),
+    pytest.param(
+        with_alarm(metric="OtherChanges"),
+        FAIL,
+        NONE_REACH + "no alarm watches metric CISBenchmark/GatewayChanges of metric filter "
+        "gateway-changes in us-east-1.",
+        id="alarm-on-another-metric",
+    ),
+    pytest.param(
+        with_alarm(region="eu-west-1"),
+        FAIL,
+        NONE_REACH + "no alarm watches metric CISBenchmark/GatewayChanges of metric filter "
+        "gateway-changes in us-east-1.",
+        id="alarm-in-another-region",
+    ),
+    pytest.param(
+        with_alarm(dimensions={"Environment": "prod"}),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes watches CISBenchmark/GatewayChanges with dimensions "
+        "{Environment=prod}, but the filter publishes none.",
+        id="alarm-other-dimensions",
+    ),
+    pytest.param(
+        with_alarm(threshold=5),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes does not fire on one event: Sum 1 >= 5 is false.",
+        id="threshold-5",
+    ),
+    pytest.param(
+        with_alarm(statistic="Maximum", comparison="GreaterThanThreshold"),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes does not fire on one event: Maximum 1 > 1 is false.",
+        id="maximum-greater-than-1",
+    ),
+    pytest.param(
+        with_alarm(comparison="LessThanThreshold"),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes does not fire on one event: Sum 1 < 1 is false.",
+        id="less-than",
+    ),
+    pytest.param(
+        with_alarm(periods=3),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes needs 3 breaching datapoints, so one event never "
+        "fires it.",
+        id="evaluation-periods-3",
+    ),
+    pytest.param(
+        with_alarm(periods=3, datapoints=2),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes needs 2 breaching datapoints, so one event never "
+        "fires it.",
+        id="datapoints-to-alarm-2",
+    ),
+    pytest.param(
+        with_alarm(treat_missing_data="breaching"),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes treats missing data as breaching, so it stays in "
+        "ALARM between events and an event sends no notification.",
+        id="missing-data-breaching",
+    ),
+    pytest.param(
+        with_alarm(treat_missing_data="notBreaching"), PASS, PASSES, id="missing-data-not-breaching"
+    ),
+    pytest.param(with_alarm(statistic="SampleCount"), PASS, PASSES, id="sample-count"),
+    pytest.param(complete_account(filters=(Filter(default=0),)), PASS, PASSES, id="default-0-sum"),
+    pytest.param(
+        complete_account(filters=(Filter(default=0),), alarms=(Alarm(statistic="Maximum"),)),
+        PASS,
+        PASSES,
+        id="default-0-maximum",
+    ),
+    pytest.param(
+        complete_account(filters=(Filter(default=0),), alarms=(Alarm(statistic="Average"),)),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes does not reliably fire on one event: the metric "
+        "filter publishes its defaultValue 0 for every other record, so Average over a period "
+        "with the event need not be >= 1.",
+        id="default-0-average",
+    ),
+    pytest.param(
+        complete_account(filters=(Filter(default=0),), alarms=(Alarm(statistic="Minimum"),)),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes does not reliably fire on one event: the metric "
+        "filter publishes its defaultValue 0 for every other record, so Minimum over a period "
+        "with the event need not be >= 1.",
+        id="default-0-minimum",
+    ),
+    pytest.param(
+        complete_account(filters=(Filter(default=0),), alarms=(Alarm(statistic="SampleCount"),)),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes sits in ALARM without any event: the metric filter "
+        "publishes its defaultValue 0 for every other record, and SampleCount >= 1 already "
+        "holds, so an event sends no notification.",
+        id="default-0-sample-count",
+    ),
+    pytest.param(
+        with_filter(default=1),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes sits in ALARM without any event: the metric filter "
+        "publishes its defaultValue 1 for every other record, and Sum >= 1 already holds, so "
+        "an event sends no notification.",
+        id="default-1-sum",
+    ),
+    pytest.param(
+        complete_account(
+            filters=(Filter(default=0),),
+            alarms=(Alarm(statistic=None, extended_statistic="p99"),),
+        ),
+        MANUAL,
+        CANNOT + "alarm gateway-changes uses p99 on a metric whose filter has a defaultValue "
+        "(0), which the check cannot evaluate.",
+        id="default-with-percentile",
+    ),
+    pytest.param(
+        with_alarm(unit="Seconds"),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes watches unit Seconds, but the filter publishes None.",
+        id="unit-mismatch",
+    ),
+    pytest.param(
+        complete_account(filters=(Filter(unit="Count"),), alarms=(Alarm(unit="Count"),)),
+        PASS,
+        PASSES,
+        id="unit-match",
+    ),
+    pytest.param(
+        with_alarm(comparison="LessThanThreshold", threshold=2),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes fires on one event but not on 2 in one period: Sum "
+        "2 < 2 is false, so a burst of events sends no notification.",
+        id="burst-sum-below-2",
+    ),
+    pytest.param(
+        complete_account(
+            filters=(Filter(default=0),),
+            alarms=(Alarm(comparison="LessThanThreshold", threshold=2),),
+        ),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes sits in ALARM without any event: the metric filter "
+        "publishes its defaultValue 0 for every other record, and Sum < 2 already holds, so an "
+        "event sends no notification.",
+        id="default-0-sum-below-2",
+    ),
+    pytest.param(
+        with_alarm(statistic=None),
+        MANUAL,
+        CANNOT + "alarm gateway-changes has no statistic the check can read.",
+        id="no-statistic",
+    ),
+    pytest.param(
+        with_alarm(comparison="LessThanLowerOrGreaterThanUpperThreshold", threshold=None),
+        MANUAL,
+        CANNOT + "alarm gateway-changes compares with LessThanLowerOrGreaterThanUpperThreshold "
+        "(an anomaly band or metric threshold the check cannot evaluate).",
+        id="anomaly-band",
+    ),
+    pytest.param(
+        with_alarm(actions_enabled=False),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes has its actions disabled.",
+        id="actions-disabled",
+    ),
+    pytest.param(
+        with_alarm(actions=()),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes notifies no SNS topic.",
+        id="no-actions",
+    ),
+    pytest.param(
+        with_alarm(actions=("arn:aws:automate:us-east-1:ec2:stop",)),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes notifies no SNS topic (only "
+        "arn:aws:automate:us-east-1:ec2:stop).",
+        id="no-sns-action",
+    ),
+]
+
+METRIC_MATH = [
+    pytest.param(
+        complete_account(alarms=(math_alarm(None),)),
+        PASS,
+        MATH_PASSES,
+        id="math-returns-the-metric",
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("FILL(m1, 0)"),)),
+        PASS,
+        MATH_PASSES,
+        id="math-fill-0",
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("m1 * 2"),)), PASS, MATH_PASSES, id="math-times-2"
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("IF(m1 > 0, 1, 0)"),)),
+        PASS,
+        MATH_PASSES,
+        id="math-if",
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("SUM(METRICS())"),)),
+        PASS,
+        MATH_PASSES,
+        id="math-sum-of-metrics",
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("FILL(m1, 0)", periods=3),)),
+        FAIL,
+        NONE_REACH + "alarm gateway-math needs 3 breaching datapoints, so one event never "
+        "fires it.",
+        id="math-evaluation-periods-3",
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("FILL(m1, REPEAT)"),)),
+        MANUAL,
+        CANNOT + "metric-math alarm gateway-math uses FILL with REPEAT, whose value depends on "
+        "earlier periods, which the check cannot evaluate.",
+        id="math-fill-repeat",
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("m1 * 0"),)),
+        FAIL,
+        NONE_REACH + "metric-math alarm gateway-math computes m1 * 0, which is 0 for a period "
+        "with one event, and 0 >= 1 is false, so one event never fires it.",
+        id="math-times-0",
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("IF(m1 > 0, 1, 0)", treat_missing_data="breaching"),)),
+        FAIL,
+        NONE_REACH + "metric-math alarm gateway-math computes IF(m1 > 0, 1, 0), which has no "
+        "datapoint without an event, and the alarm treats missing data as breaching, so it "
+        "stays in ALARM between events and an event sends no notification.",
+        id="math-missing-data-breaching",
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("m1 > 0 AND NOT m1 > 5"),)),
+        FAIL,
+        NONE_REACH + "metric-math alarm gateway-math computes m1 > 0 AND NOT m1 > 5, which "
+        "fires on one event but not on 6 in one period (0 >= 1 is false), so a burst of events "
+        "sends no notification.",
+        id="math-burst",
+    ),
+    pytest.param(
+        complete_account(alarms=(math_alarm("RATE(m1)"),)),
+        MANUAL,
+        CANNOT + "metric-math alarm gateway-math uses RATE, which the check cannot evaluate.",
+        id="math-unknown-function",
+    ),
+]
+
+TOPIC_LINKS = [
+    pytest.param(
+        with_alarm(actions=(topic_arn("deleted-topic"),)),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes notifies SNS topic deleted-topic, which does not "
+        "exist.",
+        id="topic-missing",
+    ),
+    pytest.param(
+        with_topic(subscriptions=()),
+        FAIL,
+        NONE_REACH + NOTIFIES + "which has no confirmed subscription.",
+        id="no-subscription",
+    ),
+    pytest.param(
+        with_topic(subscriptions=(Subscription(confirmed=False),)),
+        FAIL,
+        NONE_REACH + NOTIFIES + "which has no confirmed subscription (1 pending).",
+        id="pending-only",
+    ),
+    pytest.param(
+        with_topic(subscriptions=(Subscription(confirmed=False), Subscription())),
+        PASS,
+        PASSES,
+        id="pending-and-confirmed",
+    ),
+    pytest.param(
+        with_alarm(actions=(f"arn:aws:sns:us-east-1:{OTHER_ACCOUNT}:central-alerts",)),
+        MANUAL,
+        CANNOT + f"alarm gateway-changes notifies SNS topic arn:aws:sns:us-east-1:"
+        f"{OTHER_ACCOUNT}:central-alerts in account {OTHER_ACCOUNT}, whose subscriptions the "
+        "check cannot see.",
+        id="topic-of-another-account",
+    ),
+    pytest.param(
+        with_topic(kms_key="alias/aws/sns"),
+        FAIL,
+        NONE_REACH + ENCRYPTED + "the AWS managed key alias/aws/sns, which CloudWatch alarms "
+        "cannot use.",
+        id="key-aws-managed-alias",
+    ),
+    pytest.param(
+        keyed(OWNER_KEY_GRANT, manager="AWS"),
+        FAIL,
+        NONE_REACH + ENCRYPTED + f"the AWS managed key {KMS_KEY}, which CloudWatch alarms "
+        "cannot use.",
+        id="key-aws-managed",
+    ),
+    pytest.param(
+        with_topic(kms_key=KMS_KEY),
+        FAIL,
+        NONE_REACH + ENCRYPTED + f"the KMS key {KMS_KEY}, which does not exist.",
+        id="key-missing",
+    ),
+    pytest.param(
+        keyed(OWNER_KEY_GRANT),
+        FAIL,
+        NONE_REACH + ENCRYPTED + f"KMS key {KMS_KEY}, whose key policy does not let "
+        "cloudwatch.amazonaws.com use it (kms:Decrypt and kms:GenerateDataKey*).",
+        id="key-ignores-cloudwatch",
+    ),
+    pytest.param(
+        keyed(OWNER_KEY_GRANT, CLOUDWATCH_KEY_GRANT, {**CLOUDWATCH_KEY_GRANT, "Effect": "Deny"}),
+        FAIL,
+        NONE_REACH + ENCRYPTED + f"KMS key {KMS_KEY}, whose key policy denies CloudWatch "
+        "kms:Decrypt.",
+        id="key-denies-cloudwatch",
+    ),
+    pytest.param(keyed(OWNER_KEY_GRANT, CLOUDWATCH_KEY_GRANT), PASS, PASSES, id="key-usable"),
+    pytest.param(
+        keyed(
+            OWNER_KEY_GRANT,
+            {**CLOUDWATCH_KEY_GRANT, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+        ),
+        MANUAL,
+        # no "(needs kms:GetKeyPolicy)": the policy was read
+        CANNOT + f"the key policy of KMS key {KMS_KEY} grants CloudWatch only under "
+        "conditions the check does not evaluate.",
+        id="key-grant-under-conditions",
+    ),
+    pytest.param(
+        topic_policy(
+            {**statement("Allow", {"AWS": "*"}), "Action": "SNS:*"},
+            {**statement("Deny", "*"), "Sid": "NoPublish"},
+        ),
+        FAIL,
+        NONE_REACH + "SNS topic security-alerts's access policy denies sns:Publish to "
+        "CloudWatch (statement NoPublish), so the alarm's notification is refused.",
+        id="topic-policy-denies",
+    ),
+    pytest.param(
+        topic_policy(statement("Allow", {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"})),
+        FAIL,
+        NONE_REACH + "SNS topic security-alerts's access policy does not let CloudWatch publish "
+        f"to it (no statement allows cloudwatch.amazonaws.com or account {ACCOUNT} "
+        "sns:Publish of this alarm's notification).",
+        id="topic-policy-for-another-account",
+    ),
+    pytest.param(
+        topic_policy(statement("Allow", {"Service": "cloudwatch.amazonaws.com"})),
+        PASS,
+        PASSES,
+        id="topic-policy-allows-cloudwatch",
+    ),
+    pytest.param(
+        topic_policy(
+            statement(
+                "Allow",
+                {"Service": "cloudwatch.amazonaws.com"},
+                {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:*"}},
+            )
+        ),
+        PASS,
+        PASSES,
+        id="topic-policy-allows-the-account-alarms",
+    ),
+    pytest.param(
+        topic_policy(
+            {**statement("Allow", {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}), "Action": "sns:*"}
+        ),
+        PASS,
+        PASSES,
+        id="topic-policy-allows-the-account-root",
+    ),
+    pytest.param(
+        topic_policy(statement("Allow", "*", {"StringEquals": {"aws:SourceAccount": ACCOUNT}})),
+        PASS,
+        PASSES,
+        id="topic-policy-allows-anyone-from-the-account",
+    ),
+    pytest.param(
+        topic_policy(statement("Allow", {"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"})),
+        FAIL,
+        NONE_REACH + "SNS topic security-alerts's access policy does not let CloudWatch publish "
+        f"to it (no statement allows cloudwatch.amazonaws.com or account {ACCOUNT} "
+        "sns:Publish of this alarm's notification).",
+        id="topic-policy-for-one-user",
+    ),
+    pytest.param(
+        topic_policy(
+            statement("Allow", {"Service": "cloudwatch.amazonaws.com"}),
+            statement("Deny", {"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"}),
+        ),
+        PASS,
+        PASSES,
+        id="topic-policy-denies-one-user",
+    ),
+    pytest.param(
+        topic_policy(statement("Allow", "*", {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}})),
+        MANUAL,
+        CANNOT + "whether SNS topic security-alerts's policy applies: the condition key "
+        "aws:PrincipalOrgID, which the check does not evaluate.",
+        id="topic-policy-unknown-condition",
+    ),
+    pytest.param(
+        filtered({"severity": ["high"]}),
+        FAIL,
+        NONE_REACH + NOTIFIES + "whose 1 confirmed subscription receives no alarm notification "
+        "(its filter policy needs the message attribute severity, which alarm notifications do "
+        "not carry).",
+        id="filter-policy-on-attributes",
+    ),
+    pytest.param(
+        filtered({"AlarmName": ["other-alarm"]}, "MessageBody"),
+        FAIL,
+        NONE_REACH + NOTIFIES + "whose 1 confirmed subscription receives no alarm notification "
+        "(its filter policy drops alarm notifications (AlarmName = gateway-changes)).",
+        id="filter-policy-other-alarm",
+    ),
+    pytest.param(
+        filtered({"severity": [{"exists": False}]}), PASS, PASSES, id="filter-policy-absent-ok"
+    ),
+    pytest.param(
+        filtered({"NewStateValue": ["ALARM"]}, "MessageBody"),
+        PASS,
+        PASSES,
+        id="filter-policy-on-alarm-state",
+    ),
+    pytest.param(
+        filtered({"AlarmName": [{"prefix": "gateway"}]}, "MessageBody"),
+        PASS,
+        PASSES,
+        id="filter-policy-on-alarm-name-prefix",
+    ),
+    pytest.param(
+        filtered({"OldStateValue": ["OK"]}, "MessageBody"),
+        MANUAL,
+        CANNOT + f"the filter policy of subscription {TOPIC}:subscription-1 reads the "
+        "notification's OldStateValue, which the check does not evaluate.",
+        id="filter-policy-unknown-field",
+    ),
+    pytest.param(
+        with_topic(
+            subscriptions=(Subscription(filter_policy={"severity": ["high"]}), Subscription())
+        ),
+        PASS,
+        PASSES,
+        id="one-subscription-of-two-receives",
+    ),
+]
+
+GAPS = [
+    pytest.param(
+        denied(("logs:DescribeMetricFilters", "us-east-1")),
+        MANUAL,
+        CANNOT + "logs:DescribeMetricFilters was denied in us-east-1 for log group "
+        "cloudtrail-logs (needs logs:DescribeMetricFilters).",
+        id="filters-denied-on-path",
+    ),
+    pytest.param(
+        denied(("logs:DescribeMetricFilters", "eu-west-1")),
+        PASS,
+        PASSES,
+        id="filters-denied-off-path",
+    ),
+    pytest.param(
+        denied(
+            ("cloudtrail:DescribeTrails", "us-east-1"), ("cloudtrail:DescribeTrails", "eu-west-1")
+        ),
+        MANUAL,
+        CANNOT + "CloudTrail trails could not be listed in any audited region (needs "
+        "cloudtrail:DescribeTrails).",
+        id="trails-denied-everywhere",
+    ),
+    pytest.param(
+        denied(("cloudtrail:DescribeTrails", "eu-west-1"), account=Account()),
+        FAIL,
+        NONE_CAUGHT + "no multi-region CloudTrail trail exists.",
+        id="trails-denied-in-one-region",
+    ),
+    pytest.param(
+        denied(("cloudtrail:DescribeTrails", "eu-west-1")),
+        PASS,
+        PASSES,
+        id="trails-denied-in-one-region-multi-region-seen",
+    ),
+    pytest.param(
+        denied(("cloudtrail:GetTrailStatus", "us-east-1")),
+        MANUAL,
+        CANNOT + "cloudtrail:GetTrailStatus was denied in us-east-1 for trail management-events "
+        "(needs cloudtrail:GetTrailStatus).",
+        id="trail-status-denied",
+    ),
+    pytest.param(
+        denied(("cloudtrail:GetEventSelectors", "us-east-1")),
+        MANUAL,
+        CANNOT + "cloudtrail:GetEventSelectors was denied in us-east-1 for trail "
+        "management-events (needs cloudtrail:GetEventSelectors).",
+        id="event-selectors-denied",
+    ),
+    pytest.param(
+        denied(
+            ("cloudwatch:DescribeAlarms", "us-east-1"), account=with_alarm(actions_enabled=False)
+        ),
+        MANUAL,
+        CANNOT + "cloudwatch:DescribeAlarms was denied in us-east-1 for the metric-math alarms "
+        "in us-east-1 (needs cloudwatch:DescribeAlarms).",
+        id="alarms-denied-on-path",
+    ),
+    pytest.param(
+        denied(
+            ("cloudwatch:DescribeAlarms", "eu-west-1"), account=with_alarm(actions_enabled=False)
+        ),
+        FAIL,
+        NONE_REACH + "alarm gateway-changes has its actions disabled.",
+        id="alarms-denied-off-path",
+    ),
+    pytest.param(
+        denied(("cloudwatch:DescribeAlarms", "us-east-1")),
+        PASS,
+        PASSES,
+        id="alarms-denied-path-found-anyway",
+    ),
+    pytest.param(
+        denied(
+            ("sns:GetTopicAttributes", "us-east-1"), account=with_topic(kms_key="alias/aws/sns")
+        ),
+        MANUAL,
+        CANNOT + f"sns:GetTopicAttributes was denied in us-east-1 for SNS topic {TOPIC} (needs "
+        "sns:GetTopicAttributes).",
+        id="topic-attributes-denied",
+    ),
+    pytest.param(
+        denied(("sns:ListSubscriptionsByTopic", "us-east-1")),
+        MANUAL,
+        CANNOT + f"sns:ListSubscriptionsByTopic was denied in us-east-1 for SNS topic {TOPIC} "
+        "(needs sns:ListSubscriptionsByTopic).",
+        id="subscriptions-denied",
+    ),
+    pytest.param(
+        denied(("sns:GetSubscriptionAttributes", "us-east-1")),
+        MANUAL,
+        CANNOT + f"sns:GetSubscriptionAttributes was denied in us-east-1 for subscription "
+        f"{TOPIC}:subscription-1 (needs sns:GetSubscriptionAttributes).",
+        id="subscription-attributes-denied",
+    ),
+    pytest.param(
+        denied(
+            ("kms:DescribeKey", "us-east-1"), account=keyed(OWNER_KEY_GRANT, CLOUDWATCH_KEY_GRANT)
+        ),
+        MANUAL,
+        CANNOT + f"kms:DescribeKey was denied in us-east-1 for the KMS key {KMS_KEY} of SNS "
+        f"topic {TOPIC} (needs kms:DescribeKey).",
+        id="key-denied",
+    ),
+    pytest.param(
+        denied(
+            ("logs:DescribeLogGroups", "us-east-1"),
+            account=complete_account(filters=(), log_groups=()),
+        ),
+        FAIL,
+        NONE_CAUGHT + f"{GROUP} of trail management-events has no metric filters.",
+        id="log-groups-denied-no-filters-anyway",
+    ),
+]
+
+SEVERAL_PATHS = [
+    pytest.param(
+        complete_account(trails=(Trail(name="legacy", multi_region=False), Trail())),
+        PASS,
+        PASSES,
+        id="one-qualifying-trail-of-two",
+    ),
+    pytest.param(
+        complete_account(alarms=(Alarm(name="a-disabled", actions_enabled=False), Alarm())),
+        PASS,
+        PASSES,
+        id="one-working-alarm-of-two",
+    ),
+    pytest.param(
+        halves(),
+        PASS,
+        "All 6 network gateway events reach a confirmed subscriber: trail management-events -> "
+        f"{GROUP} -> metric filter customer -> alarm customer -> SNS topic security-alerts "
+        "(1 confirmed subscription) (and 1 more alarm path).",
+        id="two-filters-of-half-each",
+    ),
+]
+
+PARTIAL = [
+    pytest.param(
+        halves({"actions_enabled": False}),
+        FAIL,
+        "AttachInternetGateway, CreateInternetGateway, DeleteInternetGateway, "
+        "DetachInternetGateway do not reach a person: alarm internet has its actions disabled.",
+        id="internet-half-disabled",
+    ),
+    pytest.param(
+        halves(value="$.count"),
+        MANUAL,
+        "Cannot tell whether AttachInternetGateway, CreateInternetGateway, "
+        "DeleteInternetGateway, DetachInternetGateway reach a person: metric filter internet "
+        "publishes the value '$.count', taken from the record, which the check cannot know.",
+        id="internet-half-undecided",
+    ),
+    pytest.param(
+        halves(value="$.count", pattern="{ $.eventName = AttachInternetGateway }"),
+        FAIL,
+        "CreateInternetGateway, DeleteInternetGateway, DetachInternetGateway are not caught: "
+        f"metric filter customer on {GROUP} covers 2 of 6 events (for example, the pattern can "
+        "never match a CreateInternetGateway record); AttachInternetGateway could not be "
+        "checked: metric filter internet publishes the value '$.count', taken from the record, "
+        "which the check cannot know.",
+        id="some-not-caught-one-undecided",
+    ),
+]
+
+CASES = TRAIL + LOG_GROUP + METRIC_FILTER + METRIC + ALARM + METRIC_MATH + TOPIC_LINKS + GAPS
+CASES += SEVERAL_PATHS + PARTIAL
+
+
+@pytest.mark.parametrize(("account", "status", "sentence"), CASES)
+def test_chain(account: Account, status: str, sentence: str) -> None:
+    verdict = judge(MemoryEvidence(account), NETWORK_GATEWAY_CHANGES)
+    assert verdict.sentence == sentence
+    assert verdict.status == status
+
+
+def _methods(cls: type) -> dict[str, list[str]]:
+    """Public methods and their parameter names."""
+    return {
+        name: list(inspect.signature(member).parameters)
+        for name, member in vars(cls).items()
+        if inspect.isfunction(member) and not name.startswith("_")
+    }
+
+
+def test_the_memory_source_answers_the_same_questions_as_prowler():
+    assert _methods(MemoryEvidence) == _methods(ProwlerEvidence) == _methods(EvidenceSource)
+    attributes = set(EvidenceSource.__annotations__) | {"single_region_trails_hidden"}
+    memory, prowler = MemoryEvidence(Account()), ProwlerEvidence(None, None, None, None)
+    assert attributes <= set(vars(memory)) & set(vars(prowler))
