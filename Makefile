@@ -25,11 +25,14 @@ demo-fixer: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# two workers (the machine's cores); a module that shares a moto server stays on one worker
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -q -m "slow or not slow"
+	$(PYTEST)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(PYTEST) -m "not slow and not integration"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.filterpattern_bench

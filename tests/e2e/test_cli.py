@@ -28,7 +28,8 @@ from demo.prowler_cli import BUILTIN_CHECK, OUR_CHECK, ProwlerRun
 
 from .scans import Scenario
 
-pytestmark = pytest.mark.slow
+# one xdist worker per module: its moto server and prowler runs are shared by its tests
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_cli")]
 
 REGIONS = ["-f", "us-east-1", "eu-west-1"]
 ALL_FORMATS = ("csv", "json-ocsf", "json-asff", "html")

@@ -33,7 +33,8 @@ from demo.account import (
 from demo.moto_server import MotoServer, running_moto_server
 from demo.prowler_cli import OUR_CHECK, PROJECT_ROOT, ProwlerRun, run_prowler
 
-pytestmark = pytest.mark.slow
+# one xdist worker per module: its moto server and prowler runs are shared by its tests
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_fixer_cli")]
 
 FIXER_CONFIG = PROJECT_ROOT / "demo" / "fixer.yaml"
 SCAN = ["aws", "--checks", OUR_CHECK, "-f", "us-east-1", "--no-banner", "--no-color"]

@@ -16,7 +16,8 @@ from demo.account import (
 )
 from demo.moto_server import DEFAULT_EVENT_SELECTOR, DUMMY_ACCOUNT, running_moto_server
 
-pytestmark = pytest.mark.slow
+# one xdist worker per module: its moto server and prowler runs are shared by its tests
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_moto_server")]
 
 
 @pytest.fixture(scope="module")

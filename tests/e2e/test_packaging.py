@@ -17,7 +17,8 @@ from demo.account import seed_compliant_account
 from demo.moto_server import running_moto_server
 from demo.prowler_cli import OUR_CHECK, run_prowler
 
-pytestmark = pytest.mark.slow
+# one xdist worker per module: its moto server and prowler runs are shared by its tests
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_packaging")]
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK_PACKAGE = f"prowler_ext/services/cloudwatch/{OUR_CHECK}"
