@@ -138,8 +138,12 @@ def listed_check_ids(stdout: str) -> set[str]:
 # --- listing -------------------------------------------------------------------------------
 
 
-def test_list_checks_lists_our_check(scan_board):
-    assert OUR_CHECK in listed_check_ids(finished(scan_board, "list_checks").stdout)
+def test_list_checks_lists_our_check_and_not_its_fixer(scan_board):
+    """The fixer is declared in the same entry-point group (`<CheckID>_fixer`, for
+    --list-fixers); Prowler's loader skips such names, so it is not listed as a check."""
+    listed = listed_check_ids(finished(scan_board, "list_checks").stdout)
+    assert OUR_CHECK in listed
+    assert f"{OUR_CHECK}_fixer" not in listed
 
 
 def test_list_checks_of_service_cloudwatch_lists_our_check(scan_board):
