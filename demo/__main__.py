@@ -73,6 +73,10 @@ def print_findings(run: ProwlerRun) -> None:
         for line in textwrap.wrap(text, width=92):
             print(f"         {line}")
         print(f"         resource: {resources[0].get('uid', '?')}")
+        details = (resources[0].get("data") or {}).get("details")
+        if details:
+            for line in textwrap.wrap(f"details: {details}", width=92):
+                print(f"         {line}")
     missing = [c for c in (OUR_CHECK, BUILTIN_CHECK) if not run.findings_of(c)]
     if missing:
         print(f"\n  (no finding from {', '.join(missing)}: see the prowler log above)")

@@ -6,7 +6,8 @@ from typing import Any
 
 from prowler.lib.check.models import Check_Report_AWS
 
-from .chain import ChainVerdict, judge, unreadable
+from .chain import PASS, ChainVerdict, judge, unreadable
+from .chain.evidence import Link
 from .control import Control
 from .prowler_source import ProwlerEvidence
 
@@ -22,21 +23,32 @@ def evaluate(
 
 
 def report(metadata: Any, verdict: ChainVerdict, cloudtrail: Any) -> Check_Report_AWS:
+    """One finding per account, on a resource that does not move: the account's CloudTrail
+    (Prowler's trail ARN template, in the scan's home region), whichever link breaks or is
+    repaired, so that its UID, a mutelist entry and Security Hub's history follow the account.
+    The link that broke (or the alarm that completes the path) is in the sentence, in
+    `resource_details` and in the evidence."""
     finding = Check_Report_AWS(metadata=metadata, resource=verdict.evidence)
     finding.status = verdict.status
     finding.status_extended = verdict.sentence
-    account = str(getattr(cloudtrail, "audited_account", "") or "")
-    if verdict.resource is not None:
-        finding.resource_id = verdict.resource.name
-        finding.resource_arn = verdict.resource.arn
-        finding.region = verdict.resource.region
-    else:
-        finding.resource_id = account
-        finding.resource_arn = str(getattr(cloudtrail, "trail_arn_template", "") or "")
-        finding.region = str(getattr(cloudtrail, "region", "") or "")
+    finding.resource_id = str(getattr(cloudtrail, "audited_account", "") or "")
+    finding.resource_arn = str(getattr(cloudtrail, "trail_arn_template", "") or "")
+    finding.region = str(getattr(cloudtrail, "region", "") or "")
     finding.resource_tags = []
-    events = verdict.evidence.get("events") or {}
-    if events:
-        caught = sum(1 for entry in events.values() if entry.get("status") == "caught")
-        finding.resource_details = f"{caught} of {len(events)} events reach a confirmed subscriber"
+    finding.resource_details = _details(verdict)
     return finding
+
+
+def _details(verdict: ChainVerdict) -> str:
+    events = verdict.evidence.get("events") or {}
+    lead = verdict.resource
+    where = f"{Link.NAMES[lead.link]} {lead.name} ({lead.arn})" if lead is not None else ""
+    if not events:
+        return where
+    caught = sum(1 for entry in events.values() if entry.get("status") == "caught")
+    counted = f"{caught} of {len(events)} events reach a confirmed subscriber"
+    if not where:
+        return counted
+    if verdict.status == PASS:
+        return f"{counted}, through {where}"
+    return f"{counted}; the link to look at: {where}"

@@ -74,11 +74,23 @@ def test_check_metadata_is_valid_for_prowler():
     assert metadata.CheckID == CHECK_ID
     assert metadata.ServiceName == "cloudwatch"
     assert metadata.Severity.value == "medium"
-    assert metadata.ResourceType == "AwsCloudWatchAlarm"
-    assert (
-        "Software and Configuration Checks/Industry and Regulatory Standards/"
-        "CIS AWS Foundations Benchmark" in metadata.CheckType
+    # the finding's resource is the account's CloudTrail chain (a fixed ARN), not a link
+    assert metadata.ResourceType == "AwsCloudTrailTrail"
+    assert metadata.ResourceIdTemplate == "arn:partition:cloudtrail:region:account-id:trail"
+
+
+def test_check_types_include_the_builtins():
+    """The built-in's check types (ASFF `Types`, including `TTPs/Command and Control`) are
+    ours too, so Security Hub files both findings under the same types."""
+    builtin = (
+        Path(prowler.__file__).parent
+        / "providers/aws/services/cloudwatch"
+        / "cloudwatch_changes_to_network_gateways_alarm_configured"
+        / "cloudwatch_changes_to_network_gateways_alarm_configured.metadata.json"
     )
+    ours = load_check_metadata(str(CHECK_METADATA_FILE)).CheckType
+    assert set(load_check_metadata(str(builtin)).CheckType) <= set(ours)
+    assert "TTPs/Command and Control" in ours
 
 
 def test_check_metadata_names_all_six_events_and_the_remediation_chain():

@@ -206,7 +206,7 @@ class PathSearch:
         group_resource = Resource(
             Link.LOG_GROUP,
             ref.name,
-            f"arn:{ref.partition}:logs:{ref.region}:{ref.account}:log-group:{ref.name}",
+            _log_group_arn(ref),
             ref.region,
         )
         if ref.account != self.source.account:
@@ -239,7 +239,7 @@ class PathSearch:
             filter_resource = Resource(
                 Link.METRIC_FILTER,
                 details.name,
-                f"arn:{ref.partition}:logs:{ref.region}:{ref.account}:metric-filter/{details.name}",
+                _log_group_arn(ref),  # AWS gives a metric filter no ARN: its log group's
                 details.region,
             )
             prefix = (trail_resource, group_resource, filter_resource)
@@ -304,7 +304,7 @@ class PathSearch:
                     Resource(
                         Link.METRIC_FILTER,
                         summary.name,
-                        f"arn:{ref.partition}:logs:{ref.region}:{ref.account}:metric-filter/{summary.name}",
+                        _log_group_arn(ref),
                         ref.region,
                     ),
                     detail=f"{summary.name}: {reason}",
@@ -539,3 +539,6 @@ def _datapoint_value(text: str) -> float | None:
         return None
     return value if value == value else None  # NaN is unknown
 
+
+def _log_group_arn(ref: LogGroupRef) -> str:
+    return f"arn:{ref.partition}:logs:{ref.region}:{ref.account}:log-group:{ref.name}"

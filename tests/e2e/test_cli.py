@@ -163,8 +163,10 @@ def test_list_compliance_lists_semantic_framework(scan_board):
 
 def test_benchmark_remediation_passes(scan_board):
     finding = assert_status(finished(scan_board, "compliant"), "PASS")
-    # PASS names the alarm that completes the path.
-    assert "network-gateway-changes" in finding["resources"][0]["uid"]
+    # PASS names the alarm that completes the path, in the details (the resource stays put)
+    details = finding["resources"][0]["data"]["details"]
+    assert details.startswith("6 of 6 events reach a confirmed subscriber, through alarm ")
+    assert ":alarm:network-gateway-changes" in details
 
 
 def test_demo_account_fails_naming_the_customer_gateway_events(scan_board):
@@ -229,8 +231,14 @@ def test_ocsf_finding_fields(scan_board, scan, status):
     assert finding["status_code"] == status
     assert finding["metadata"]["event_code"] == OUR_CHECK
     assert finding["finding_info"]["uid"].startswith(f"prowler-aws-{OUR_CHECK}-")
-    assert finding["cloud"]["account"]["uid"] == SCENARIOS[scan].account_id
+    account = SCENARIOS[scan].account_id
+    assert finding["cloud"]["account"]["uid"] == account
     assert "4.12" in finding["unmapped"]["compliance"].get("CIS-3.0", []), finding["unmapped"]
+    # one resource per account whatever link breaks; the link itself is in the details
+    (resource,) = finding["resources"]
+    assert resource["uid"] == f"arn:aws:cloudtrail:us-east-1:{account}:trail"
+    assert resource["type"] == "AwsCloudTrailTrail"
+    assert " of 6 events reach a confirmed subscriber" in resource["data"]["details"]
 
 
 SECURITY_HUB = botocore.session.get_session().get_service_model("securityhub")
@@ -256,6 +264,9 @@ def test_asff_is_a_valid_batch_import_findings_request(scan_board, scan):
     ours = [f for f in findings if f["GeneratorId"] == f"prowler-{OUR_CHECK}"]
     assert len(ours) == 1
     assert "CIS-3.0 4.12" in ours[0]["Compliance"]["RelatedRequirements"]
+    (resource,) = ours[0]["Resources"]
+    assert resource["Type"] == "AwsCloudTrailTrail"
+    assert resource["Id"] == f"arn:aws:cloudtrail:us-east-1:{SCENARIOS[scan].account_id}:trail"
     expected = {"compliant": "PASSED", "demo": "FAILED"}[scan]
     assert ours[0]["Compliance"]["Status"] == expected
 

@@ -87,8 +87,11 @@ def test_compliant_chain_passes(aws):
         "log group cloudtrail-logs (us-east-1) -> metric filter gateway-changes -> alarm "
         "gateway-changes -> SNS topic security-alerts (1 confirmed subscription)."
     )
-    assert finding.resource_arn == made["alarm"]
-    assert finding.resource_id == "gateway-changes"
+    assert finding.resource_details == (
+        "6 of 6 events reach a confirmed subscriber, through alarm gateway-changes "
+        f"({made['alarm']})"
+    )
+    assert finding.resource_id == ACCOUNT
     assert finding.region == REGION
     assert set(finding.resource["events"]) == {
         "CreateCustomerGateway",
@@ -146,7 +149,7 @@ def test_a_trail_that_does_not_qualify_fails(aws, trail, problem):
     assert finding.status_extended == (
         f"None of the 6 network gateway events is caught: no trail qualifies ({problem})."
     )
-    assert finding.resource_arn == made["trail"]
+    assert made["trail"] in finding.resource_details
 
 
 def test_advanced_management_selector_qualifies(aws):
@@ -211,7 +214,7 @@ def test_same_named_log_group_in_another_region_does_not_count(aws):
         "of trail management-events has no metric filters."
     )
     assert finding.region == REGION
-    assert finding.resource_arn == f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:cloudtrail-logs"
+    assert f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:cloudtrail-logs" in finding.resource_details
 
 
 def test_filter_joined_with_and_never_fires(aws):
@@ -223,7 +226,10 @@ def test_filter_joined_with_and_never_fires(aws):
         "group cloudtrail-logs (us-east-1) catches no network gateway event (for example, the "
         "pattern can never match a CreateCustomerGateway record)."
     )
-    assert finding.resource_arn.endswith(":metric-filter/gateway-changes")
+    assert (
+        "metric filter gateway-changes "
+        f"(arn:aws:logs:us-east-1:{ACCOUNT}:log-group:cloudtrail-logs)" in finding.resource_details
+    )
 
 
 def test_filter_missing_one_event_names_it(aws):
@@ -293,7 +299,10 @@ def test_no_alarm_on_the_metric_fails(aws):
         "None of the 6 network gateway events reaches a person: no alarm watches metric "
         "CISBenchmark/GatewayChanges of metric filter gateway-changes in us-east-1."
     )
-    assert finding.resource_arn.endswith(":metric-filter/gateway-changes")
+    assert (
+        "metric filter gateway-changes "
+        f"(arn:aws:logs:us-east-1:{ACCOUNT}:log-group:cloudtrail-logs)" in finding.resource_details
+    )
 
 
 def chain_without_alarm(account: AwsAccount) -> None:
@@ -336,7 +345,7 @@ def test_alarm_that_never_notifies_fails(aws, alarm, problem):
     assert finding.status_extended.startswith(
         f"None of the 6 network gateway events reaches a person: {problem}"
     )
-    assert finding.resource_arn == made["alarm"]
+    assert made["alarm"] in finding.resource_details
 
 
 def test_sample_count_alarm_passes(aws):
@@ -352,7 +361,7 @@ def test_topic_that_does_not_exist_fails(aws):
         "None of the 6 network gateway events reaches a person: alarm gateway-changes notifies SNS "
         "topic deleted-topic, which does not exist."
     )
-    assert finding.resource_arn == f"arn:aws:sns:us-east-1:{ACCOUNT}:deleted-topic"
+    assert f"arn:aws:sns:us-east-1:{ACCOUNT}:deleted-topic" in finding.resource_details
 
 
 def test_topic_without_subscription_fails(aws):
@@ -363,7 +372,7 @@ def test_topic_without_subscription_fails(aws):
         "alarm gateway-changes notifies SNS topic security-alerts, which has no confirmed "
         "subscription."
     )
-    assert finding.resource_arn == made["topic"]
+    assert made["topic"] in finding.resource_details
 
 
 def test_pending_subscription_is_not_a_subscriber(aws):
@@ -381,7 +390,7 @@ def test_pending_subscription_is_not_a_subscriber(aws):
         "alarm gateway-changes notifies SNS topic security-alerts, which has no confirmed "
         "subscription (1 pending)."
     )
-    assert finding.resource_arn == made["topic"]
+    assert made["topic"] in finding.resource_details
 
 
 def test_topic_in_another_account_is_manual(aws):
@@ -468,7 +477,7 @@ def test_topic_encrypted_with_the_aws_managed_key_notifies_nobody(aws):
         "alarm gateway-changes notifies SNS topic security-alerts, which is encrypted with the "
         "AWS managed key alias/aws/sns, which CloudWatch alarms cannot use."
     )
-    assert finding.resource_arn == made["topic"]
+    assert made["topic"] in finding.resource_details
 
 
 def test_topic_key_whose_policy_ignores_cloudwatch_fails(aws):
@@ -784,7 +793,7 @@ def test_a_topic_policy_that_denies_publishing_notifies_nobody(aws):
         "SNS topic security-alerts's access policy denies sns:Publish to CloudWatch (statement "
         "NoPublish), so the alarm's notification is refused."
     )
-    assert finding.resource_arn == made["topic"]
+    assert made["topic"] in finding.resource_details
 
 
 def test_a_topic_policy_for_another_account_only_notifies_nobody(aws):
@@ -952,7 +961,7 @@ def test_a_metric_math_expression_over_the_metric_passes(aws, expression):
     finding = run_check()
     assert finding.status == "PASS", finding.status_extended
     assert "-> alarm gateway-math -> SNS topic security-alerts" in finding.status_extended
-    assert finding.resource_arn == alarm_arn
+    assert alarm_arn in finding.resource_details
 
 
 def test_a_metric_math_expression_one_event_cannot_move_fails(aws):
@@ -964,7 +973,7 @@ def test_a_metric_math_expression_one_event_cannot_move_fails(aws):
         "computes m1 * 0, which is 0 for a period with one event, and 0 >= 1 is false, so one "
         "event never fires it"
     )
-    assert finding.resource_arn == alarm_arn
+    assert alarm_arn in finding.resource_details
 
 
 def test_a_metric_math_expression_with_missing_data_breaching_fails(aws):
@@ -998,4 +1007,51 @@ def test_an_alarm_that_a_burst_of_events_turns_off_fails(aws):
         "one event but not on 2 in one period: Sum 2 < 2 is false, so a burst of events sends "
         "no notification."
     )
-    assert finding.resource_arn == made["alarm"]
+    assert made["alarm"] in finding.resource_details
+
+
+# ------------------------------------------------------------------ a finding that stays put
+
+
+def test_the_finding_keeps_its_resource_when_a_repair_moves_the_broken_link(aws):
+    """FAIL at the topic, then PASS through the alarm: the same resource, region and UID, so a
+    mutelist entry (and Security Hub's history) keeps following the account."""
+    from prowler.providers.aws.lib.mutelist.mutelist import AWSMutelist
+
+    made = chain(aws, subscriptions=())
+    broken = run_check()
+    aws.client("sns").subscribe(
+        TopicArn=made["topic"],
+        Protocol="sqs",
+        Endpoint=aws.client("sqs").get_queue_attributes(
+            QueueUrl=aws.client("sqs").create_queue(QueueName="secops")["QueueUrl"],
+            AttributeNames=["QueueArn"],
+        )["Attributes"]["QueueArn"],
+    )
+    repaired = run_check()
+    assert (broken.status, repaired.status) == ("FAIL", "PASS")
+    assert broken.resource_details == (
+        f"0 of 6 events reach a confirmed subscriber; the link to look at: SNS topic "
+        f"security-alerts ({made['topic']})"
+    )
+    assert made["alarm"] in repaired.resource_details
+    for finding in (broken, repaired):
+        assert finding.resource_id == ACCOUNT
+        assert finding.resource_arn == f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail"
+        assert finding.region == "us-east-1"
+    mutelist = AWSMutelist(
+        mutelist_content={
+            "Accounts": {
+                ACCOUNT: {
+                    "Checks": {
+                        broken.check_metadata.CheckID: {
+                            "Regions": ["us-east-1"],
+                            "Resources": [broken.resource_id],
+                        }
+                    }
+                }
+            }
+        }
+    )
+    assert mutelist.is_finding_muted(broken, ACCOUNT)
+    assert mutelist.is_finding_muted(repaired, ACCOUNT)
