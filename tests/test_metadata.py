@@ -93,6 +93,23 @@ def test_check_types_include_the_builtins():
     assert "TTPs/Command and Control" in ours
 
 
+def test_texts_render_in_html_without_escapes_and_point_at_our_own_advice():
+    """Prowler's HTML report escapes `<`, `>` and `&` in these fields (`Sum &gt;= 1`), and the
+    recommendation must not send users to the page of the built-in string-matching check.
+    Prowler accepts only a Prowler Hub address there, which this plug-in has not: it is empty,
+    and AWS's pages are in AdditionalURLs."""
+    metadata = load_check_metadata(str(CHECK_METADATA_FILE))
+    texts = [
+        metadata.CheckTitle,
+        metadata.Description,
+        metadata.Risk,
+        metadata.Remediation.Recommendation.Text,
+    ]
+    assert not [t for t in texts if any(c in t for c in "<>&")]
+    assert metadata.Remediation.Recommendation.Url == ""
+    assert any("cloudwatch-alarms-for-cloudtrail" in url for url in metadata.AdditionalURLs)
+
+
 def test_check_metadata_names_all_six_events_and_the_remediation_chain():
     metadata = CheckMetadata.parse_file(CHECK_METADATA_FILE)
     events = [
