@@ -70,12 +70,12 @@ def print_findings(run: ProwlerRun) -> None:
         resources = finding.get("resources") or [{}]
         print(f"\n  {finding['status_code']:<6} {check_id}  ({who})")
         text = finding.get("status_detail") or finding.get("message") or ""
-        for line in textwrap.wrap(text, width=92):
+        for line in textwrap.wrap(text, width=92, break_on_hyphens=False):
             print(f"         {line}")
         print(f"         resource: {resources[0].get('uid', '?')}")
         details = (resources[0].get("data") or {}).get("details")
         if details:
-            for line in textwrap.wrap(f"details: {details}", width=92):
+            for line in textwrap.wrap(f"details: {details}", width=92, break_on_hyphens=False):
                 print(f"         {line}")
     missing = [c for c in (OUR_CHECK, BUILTIN_CHECK) if not run.findings_of(c)]
     if missing:
