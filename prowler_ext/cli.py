@@ -1,4 +1,5 @@
-"""`python -m prowler_ext explain|match`: the filter-pattern engine from a shell.
+"""`prowler-ext explain|match` (or `python -m prowler_ext`): the filter-pattern engine from a
+shell; `prowler-ext --version` names the plug-in and the Prowler it runs next to.
 
     explain '<pattern>'            CAUGHT / MISSED (with a counterexample) / UNKNOWN per event
     match '<pattern>' FILE...      which records match (JSON lines or a {"Records": [...]} file)
@@ -13,6 +14,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
+from . import PLUGIN
 from .control import NETWORK_GATEWAY_CHANGES
 from .filterpattern import PatternError, Verdict, coverage, matches, parse
 from .filterpattern.matcher import record_text
@@ -22,9 +24,10 @@ EXIT_BAD_PATTERN = 2
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m prowler_ext",
+        prog="prowler-ext",
         description="Read CloudWatch Logs filter patterns the way AWS does.",
     )
+    parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", required=True)
     explain = commands.add_parser(
         "explain",
@@ -46,6 +49,14 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     match.add_argument("pattern")
     match.add_argument("files", nargs="+", metavar="FILE")
     return parser.parse_args(argv)
+
+
+def _version() -> str:
+    try:
+        from prowler.config.config import prowler_version
+    except ImportError:  # the engine works without Prowler
+        prowler_version = "not installed"
+    return f"{PLUGIN} (Prowler {prowler_version})"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

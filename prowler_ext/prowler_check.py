@@ -6,6 +6,7 @@ from typing import Any
 
 from prowler.lib.check.models import Check_Report_AWS
 
+from . import PLUGIN
 from .chain import PASS, ChainVerdict, judge, unreadable
 from .chain.evidence import Link
 from .control import Control
@@ -28,7 +29,8 @@ def report(metadata: Any, verdict: ChainVerdict, cloudtrail: Any) -> Check_Repor
     repaired, so that its UID, a mutelist entry and Security Hub's history follow the account.
     The link that broke (or the alarm that completes the path) is in the sentence, in
     `resource_details` and in the evidence."""
-    finding = Check_Report_AWS(metadata=metadata, resource=verdict.evidence)
+    # which plug-in release decided it, with the evidence
+    finding = Check_Report_AWS(metadata=metadata, resource={**verdict.evidence, "plugin": PLUGIN})
     finding.status = verdict.status
     finding.status_extended = verdict.sentence
     finding.resource_id = str(getattr(cloudtrail, "audited_account", "") or "")

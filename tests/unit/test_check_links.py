@@ -18,6 +18,7 @@ from demo.account import (
     put_alarm,
     put_metric_filter,
 )
+from prowler_ext import __version__
 
 from .prowler_run import (
     ACCOUNT,
@@ -93,6 +94,7 @@ def test_compliant_chain_passes(aws):
     )
     assert finding.resource_id == ACCOUNT
     assert finding.region == REGION
+    assert finding.resource["plugin"] == f"prowler-cis-network-gateways {__version__}"
     assert set(finding.resource["events"]) == {
         "CreateCustomerGateway",
         "DeleteCustomerGateway",
