@@ -18,6 +18,7 @@ from prowler_ext.chain import FAIL, MANUAL, PASS, judge
 from prowler_ext.chain.evidence import EvidenceSource
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 from prowler_ext.prowler_source import ProwlerEvidence
+from tests.unit.prowler_run import CLOUDWATCH_KEY_POLICY
 
 from .memory_source import (
     ACCOUNT,
@@ -57,18 +58,8 @@ MATH_PASSES = PASSES.replace("alarm gateway-changes", "alarm gateway-math")
 INTERNET = "{ ($.eventName = *InternetGateway) }"
 CUSTOMER = "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) }"
 KMS_KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
-CLOUDWATCH_KEY_GRANT = {
-    "Effect": "Allow",
-    "Principal": {"Service": "cloudwatch.amazonaws.com"},
-    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-    "Resource": "*",
-}
-OWNER_KEY_GRANT = {
-    "Effect": "Allow",
-    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-    "Action": "kms:*",
-    "Resource": "*",
-}
+# the key policy the moto tests use: the account's root, and CloudWatch's grant
+OWNER_KEY_GRANT, CLOUDWATCH_KEY_GRANT = CLOUDWATCH_KEY_POLICY["Statement"]
 
 
 def keyed(*statements: dict, manager: str = "CUSTOMER") -> Account:
