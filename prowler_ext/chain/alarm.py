@@ -346,7 +346,7 @@ def quiet_between_events(
     # a period with k >= 1 other records and no event
     if statistic == "Sum":
         quiet = _any_breaches(alarm, default, default)  # k*d: from d on, by steps of d
-    elif statistic == "SampleCount" or _COUNT_STATISTIC.fullmatch(statistic):
+    elif _counted(statistic):
         quiet = _any_breaches(alarm, 1.0, 1.0)
     else:
         quiet = compare(default, alarm.threshold)
@@ -365,10 +365,15 @@ def _counted(statistic: str | None) -> bool:
     return statistic == "SampleCount" or bool(statistic and _COUNT_STATISTIC.fullmatch(statistic))
 
 
+def _adds_up(statistic: str) -> bool:
+    """Statistics that grow with the number of datapoints in the period."""
+    return statistic == "Sum" or _counted(statistic)
+
+
 def events_statistic(statistic: str, value: float, events: int) -> float | None:
     """The statistic of a period holding `events` datapoints of `value` (None: unreadable)."""
     one = one_datapoint(statistic, value)
-    if one is None or statistic not in ("Sum",) and not _counted(statistic):
+    if one is None or not _adds_up(statistic):
         return one  # the value of each datapoint, however many
     return one * events
 
@@ -378,7 +383,7 @@ def fires_on_several_events(alarm: AlarmEvidence, statistic: str | None, value: 
     event the filter matches in a period adds a datapoint: `Sum` and counts grow with them. An
     alarm that fires on one event must fire on any number of them in one period, or the burst
     sends no notification at all."""
-    if statistic is None or not (statistic == "Sum" or _counted(statistic)):
+    if statistic is None or not _adds_up(statistic):
         return None  # Average, Minimum, Maximum, percentiles: one value, however many
     compare = _COMPARISONS.get(alarm.comparison or "")
     if compare is None or alarm.threshold is None:
@@ -420,7 +425,7 @@ def _fires_among_other_records(
     threshold = alarm.threshold
     if statistic == "Sum":
         fires = _all_breach(alarm, value, default)  # v + k*d for k >= 0
-    elif statistic == "SampleCount" or _COUNT_STATISTIC.fullmatch(statistic):
+    elif _counted(statistic):
         fires = _all_breach(alarm, 1.0, 1.0)  # 1 + k
     elif statistic == "Maximum":
         fires = compare(value, threshold) and compare(max(value, default), threshold)
@@ -467,7 +472,7 @@ def _any_breaches(alarm: AlarmEvidence, start: float, step: float) -> bool:
 
 def one_datapoint(statistic: str, value: float) -> float | None:
     """The statistic of a period holding one datapoint of `value` (None: unreadable)."""
-    if statistic == "SampleCount" or _COUNT_STATISTIC.fullmatch(statistic):
+    if _counted(statistic):
         return 1.0
     if statistic in ("Sum", "Average", "Minimum", "Maximum") or _SINGLE_VALUE_STATISTIC.fullmatch(
         statistic

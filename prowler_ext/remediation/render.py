@@ -61,7 +61,7 @@ class Report:
             "Nothing to change: the path is complete except for the confirmation of "
             f"{_either(plan.awaiting)}, which is pending."
         )
-        self._awaiting(plan.awaiting)
+        self.awaiting(plan.awaiting)
 
     def dry_run(self) -> None:
         self.line("Dry run (DryRun: true): nothing was changed.")
@@ -96,9 +96,6 @@ class Report:
         )
 
     def awaiting(self, awaiting: tuple[str, ...]) -> None:
-        self._awaiting(awaiting)
-
-    def _awaiting(self, awaiting: tuple[str, ...]) -> None:
         self.line(
             f"Result: the chain now waits for {_either(awaiting)} to confirm the subscription "
             "(AWS sent a confirmation message; an email subscription stays pending until its "

@@ -17,9 +17,9 @@ from typing import Any
 
 from prowler.lib.logger import logger
 
-from ..chain import search
+from ..chain import judge, search
 from ..chain.evidence import Link
-from ..chain.verdict import PASS, ChainVerdict, decide
+from ..chain.verdict import PASS, ChainVerdict
 from ..control import Control
 from ..prowler_source import ProwlerEvidence
 from .account import AwsAccount
@@ -94,8 +94,7 @@ def _fix(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any
 
 def _recheck(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any):
     """The check's verdict over what AWS holds after the writes, not the scan's inventories."""
-    source = ProwlerEvidence(cloudtrail, logs, cloudwatch, sns, fresh=True)
-    return decide(search(source, control), control.subject)
+    return judge(ProwlerEvidence(cloudtrail, logs, cloudwatch, sns, fresh=True), control)
 
 
 def _waits_only_for_confirmation(verdict: ChainVerdict) -> bool:
