@@ -3,8 +3,8 @@
     python -m demo                 # scan the demo account, outputs in ./output
     python -m demo serve           # serve the demo account until Ctrl-C; run any prowler yourself
 
-Everything runs on 127.0.0.1: a patched moto server (``demo.moto_server``) in its own
-process, seeded by ``demo.account``, scanned by the real ``prowler`` CLI.
+Everything runs on 127.0.0.1: a patched moto server (``testkit.moto_server``) in its own
+process, seeded by ``testkit.account``, scanned by the real ``prowler`` CLI.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import textwrap
 import time
 from pathlib import Path
 
-from demo.account import DEMO_STORY, seed_demo_account
-from demo.moto_server import running_moto_server
-from demo.prowler_cli import (
+from testkit.account import DEMO_STORY, seed_demo_account
+from testkit.moto_server import running_moto_server
+from testkit.prowler_cli import (
     BUILTIN_CHECK,
     OUR_CHECK,
     ProwlerRun,

@@ -11,14 +11,19 @@ from pathlib import Path
 
 import pytest
 
+from testkit.service_models import share_service_models
+
 for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(_name, None)
 os.environ.update(
     AWS_ACCESS_KEY_ID="testing",
     AWS_SECRET_ACCESS_KEY="testing",
     AWS_DEFAULT_REGION="us-east-1",
+    MOTO_EC2_LOAD_DEFAULT_AMIS="false",  # no test uses AMIs; moto would load its public ones
 )
 
+
+share_service_models()  # AWS service models parsed once per process (testkit/service_models.py)
 
 _UNIT = Path(__file__).parent / "unit"
 _STARTED = time.monotonic()

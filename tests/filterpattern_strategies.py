@@ -22,18 +22,13 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES, NETWORK_GATEWAY_EVENTS
+
 # --------------------------------------------------------------------------------------------
 # Events and records
 # --------------------------------------------------------------------------------------------
 
-EVENTS = (
-    "CreateCustomerGateway",
-    "DeleteCustomerGateway",
-    "AttachInternetGateway",
-    "CreateInternetGateway",
-    "DeleteInternetGateway",
-    "DetachInternetGateway",
-)
+EVENTS = NETWORK_GATEWAY_EVENTS
 CGW_EVENTS = EVENTS[:2]
 IGW_EVENTS = EVENTS[2:]
 OTHER_EC2_EVENTS = (
@@ -880,9 +875,7 @@ def any_records(draw):
 SPECIAL_CHARS = "{}()[]|&$.=\"%*!?\\' -,<>\t\n"
 
 SEED_PATTERNS = (
-    "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || "
-    "($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || "
-    "($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }",
+    NETWORK_GATEWAY_CHANGES.benchmark_pattern,
     '{ $.eventSource = "ec2.amazonaws.com" && ($.eventName = *Gateway || $.errorCode NOT EXISTS) }',
     "{ $.userIdentity.type IS NULL || $.a[0].b = 1.5e3 || $.c >= -2 }",
     "{ $.eventName = %^[A-Z]\\w+Gateway$% && $.x.* = 1 }",

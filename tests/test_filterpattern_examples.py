@@ -21,7 +21,7 @@ from filterpattern_strategies import (
     fixed_fields,
 )
 
-from prowler_ext.control import NETWORK_GATEWAY_EVENTS
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES, NETWORK_GATEWAY_EVENTS
 from prowler_ext.filterpattern import (
     Coverage,
     Pattern,
@@ -36,11 +36,7 @@ from prowler_ext.filterpattern import (
 # helpers
 # --------------------------------------------------------------------------------------------
 
-BENCHMARK = (
-    "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || "
-    "($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || "
-    "($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }"
-)
+BENCHMARK = NETWORK_GATEWAY_CHANGES.benchmark_pattern
 
 
 def _or_names(names, quoted=False, parens=True, sep=" || ", eq=" = "):

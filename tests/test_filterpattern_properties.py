@@ -40,6 +40,7 @@ from filterpattern_strategies import (
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 from prowler_ext.filterpattern import (
     Coverage,
     Pattern,
@@ -60,11 +61,7 @@ def N(n: int) -> int:
     return n * SCALE
 
 
-BENCHMARK = (
-    "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || "
-    "($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || "
-    "($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }"
-)
+BENCHMARK = NETWORK_GATEWAY_CHANGES.benchmark_pattern
 
 # a fixed corpus of realistic patterns, on top of the generated ones
 CORPUS = (
@@ -488,6 +485,7 @@ def test_pathological_text_patterns_are_bounded():
 _TIMED_SNIPPET = """
 import json, sys, time
 from prowler_ext.filterpattern import coverage, matches
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 kind, pattern, arg = sys.argv[1], sys.argv[2], sys.argv[3]
 start = time.perf_counter()
 if kind == "coverage":

@@ -19,6 +19,8 @@ from prowler.lib.check.compliance_models import Compliance, load_compliance_fram
 from prowler.lib.check.models import CheckMetadata, load_check_metadata
 from prowler.lib.outputs.compliance.compliance_check import get_check_compliance
 
+from prowler_ext.control import NETWORK_GATEWAY_EVENTS
+
 CHECK_ID = "cloudwatch_changes_to_network_gateways_alarm"
 BUILTIN_CHECK_ID = "cloudwatch_changes_to_network_gateways_alarm_configured"
 
@@ -112,14 +114,7 @@ def test_texts_render_in_html_without_escapes_and_point_at_our_own_advice():
 
 def test_check_metadata_names_all_six_events_and_the_remediation_chain():
     metadata = CheckMetadata.parse_file(CHECK_METADATA_FILE)
-    events = [
-        "CreateCustomerGateway",
-        "DeleteCustomerGateway",
-        "AttachInternetGateway",
-        "CreateInternetGateway",
-        "DeleteInternetGateway",
-        "DetachInternetGateway",
-    ]
+    events = NETWORK_GATEWAY_EVENTS
     code = metadata.Remediation.Code
     for event in events:
         assert event in metadata.Description

@@ -8,8 +8,9 @@ Stages, one module each: `grammar.lark` (the grammar), `parser` (text → `ast`)
 (what a condition says about one JSON value), `regex` (linear-time regex search), `matcher`
 (concrete matching), `cloudtrail` (the record model: which records exist, and record cases
 such as one API call's records), `classes` (the kinds of value a free field can hold),
-`coverage` (the proof over every record of a case), `terms` (coverage of text-term patterns)
-and `answers` (the `Coverage` answer).
+`coverage` (the proof over every record of a case: `coverage_logic` the three-valued
+formula, `coverage_search` the search, `coverage_witness` the counterexample), `terms`
+(coverage of text-term patterns) and `answers` (the `Coverage` answer).
 """
 
 from .answers import Coverage, Verdict

@@ -1,4 +1,2 @@
-"""Checks in Prowler's folder layout (`services/<service>/<CheckID>/`).
-
-The `cloudwatch` subpackage is the repository's `checks/` folder, mapped here by setup.cfg.
-"""
+"""Checks in Prowler's folder layout (`services/<service>/<CheckID>/`, metadata JSON beside the
+check). The repository's top-level `checks/` is a link to `services/cloudwatch/`."""

@@ -2,10 +2,11 @@
 
 Each scenario is seeded into its own account (moto gives an assumed role's credentials the
 role's account) and scanned by the real ``prowler`` CLI with ``--role`` of that account, so
-no scan sees another's resources and no reset is needed between them. Prowler spends ~10 s of
-CPU loading its compliance frameworks before any scan, so all scans are started when the
-module's first test asks for one, on ``E2E_WORKERS`` processes (default: 2), and each test
-waits for its own.
+no scan sees another's resources and no reset is needed between them. The scans are forked
+from one warm Prowler process (``testkit/warm_prowler.py``: Prowler's ~10 s of start-up once
+per test process, not once per scan; ``PROWLER_START=cold`` runs the ``prowler`` script
+instead). All scans are started when the module's first test asks for one, ``E2E_WORKERS`` at
+a time (default: 2), and each test waits for its own.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from demo.moto_server import running_moto_server
+from testkit.moto_server import running_moto_server
 
 from .scans import ScanBoard, Scenario
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from demo.account import AwsAccount
-from demo.moto_server import MotoServer
-from demo.prowler_cli import ProwlerRun, run_prowler
+from testkit.account import AwsAccount
+from testkit.moto_server import MotoServer
+from testkit.prowler_cli import ProwlerRun, run_prowler
 
 ROLE_NAME = "ProwlerAudit"
 
@@ -55,7 +55,7 @@ class ScanBoard:
             args += ["-M", *scenario.output_formats]
         output_dir = self.root / name
         self._futures[name] = self._executor.submit(
-            run_prowler, args, env, output_dir=output_dir, output_name="scan"
+            run_prowler, args, env, output_dir=output_dir, output_name="scan", start="warm"
         )
 
     def run(self, name: str) -> ProwlerRun:

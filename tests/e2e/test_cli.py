@@ -16,7 +16,7 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from demo.account import (
+from testkit.account import (
     CUSTOMER_GATEWAY_EVENTS,
     AwsAccount,
     delete_role,
@@ -24,7 +24,7 @@ from demo.account import (
     seed_compliant_account,
     seed_demo_account,
 )
-from demo.prowler_cli import BUILTIN_CHECK, OUR_CHECK, ProwlerRun
+from testkit.prowler_cli import BUILTIN_CHECK, OUR_CHECK, ProwlerRun
 
 from .scans import Scenario
 

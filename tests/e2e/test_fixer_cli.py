@@ -1,6 +1,6 @@
 """`prowler aws --checks <ours> --fixer --fixer-config demo/fixer.yaml`, through the real CLI.
 
-Each story is its own account on one patched moto server (see demo/moto_server.py: email
+Each story is its own account on one patched moto server (see testkit/moto_patches.py: email
 subscriptions stay pending unless the address contains "+confirmed"), told with these runs:
 
     1. --fixer        Prowler scans (the check FAILs), then runs our fixer, then exits
@@ -8,8 +8,8 @@ subscriptions stay pending unless the address contains "+confirmed"), told with 
                       opens run 3 is the same check and prints its status too)
     3. --fixer again  scans again, and changes nothing
 
-The stories run in parallel (E2E_WORKERS, default 2); each test waits for its own. A prowler
-run costs ~15-20 s, mostly loading compliance frameworks.
+The stories run in parallel (E2E_WORKERS, default 2); each test waits for its own. Each run is
+forked from one warm Prowler process (see testkit/prowler_cli.py).
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from demo.account import (
+from testkit.account import (
     AwsAccount,
     create_logging_trail,
     seed_demo_account,
 )
-from demo.moto_server import MotoServer, running_moto_server
-from demo.prowler_cli import OUR_CHECK, PROJECT_ROOT, ProwlerRun, run_prowler
+from testkit.moto_server import MotoServer, running_moto_server
+from testkit.prowler_cli import OUR_CHECK, PROJECT_ROOT, ProwlerRun, run_prowler
 
 # one xdist worker per module: its moto server and prowler runs are shared by its tests
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_fixer_cli")]
@@ -94,12 +94,14 @@ def tell(server: MotoServer, root: Path, name: str, story: Story) -> Told:
     env = server.env()
     args = [*SCAN, "--role", role]
     fixer = [*args, "--fixer", "--fixer-config", str(story.config(root))]
-    fix = run_prowler(fixer, env)
+    fix = run_prowler(fixer, env, start="warm")
     scan = None
     if story.scan:
-        scan = run_prowler([*args, "-M", "json-ocsf", "-z"], env, output_dir=root / name)
+        scan = run_prowler(
+            [*args, "-M", "json-ocsf", "-z"], env, output_dir=root / name, start="warm"
+        )
     before = snapshot(account)
-    fix_again = run_prowler(fixer, env)
+    fix_again = run_prowler(fixer, env, start="warm")
     return Told(fix, scan, fix_again, before, snapshot(account))
 
 
@@ -246,6 +248,8 @@ def test_list_fixers_lists_ours_with_the_fixer_entry_point(tmp_path):
         if ep.name == f"{OUR_CHECK}_fixer"
     ]
     assert declared, "setup.cfg must declare the fixer entry point (reinstall: make venv)"
-    listed = run_prowler(["aws", "--list-fixers", "--no-banner", "--no-color"], env)
+    listed = run_prowler(
+        ["aws", "--list-fixers", "--no-banner", "--no-color"], env, start="warm"
+    )
     assert f"- {OUR_CHECK}" in printed(listed), listed.describe()
     # that --list-checks does not list the fixer as a check: test_cli.py, on its own listing

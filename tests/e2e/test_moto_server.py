@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from demo.account import (
+from testkit.account import (
     AwsAccount,
     create_logging_trail,
     create_topic,
     delete_role,
 )
-from demo.moto_server import DEFAULT_EVENT_SELECTOR, DUMMY_ACCOUNT, running_moto_server
+from testkit.moto_patches import DEFAULT_EVENT_SELECTOR
+from testkit.moto_server import DUMMY_ACCOUNT, running_moto_server
 
 # one xdist worker per module: its moto server and prowler runs are shared by its tests
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_moto_server")]

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from demo.account import seed_compliant_account
-from demo.moto_server import running_moto_server
-from demo.prowler_cli import OUR_CHECK, run_prowler
+from testkit.account import seed_compliant_account
+from testkit.moto_server import running_moto_server
+from testkit.prowler_cli import OUR_CHECK, run_prowler
 
 # one xdist worker per module: its moto server and prowler runs are shared by its tests
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_packaging")]
@@ -35,13 +35,24 @@ EXPECTED_IN_WHEEL = [
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
+    """A wheel and an sdist built from a copy of the source tree (a build writes `build/` and
+    `*.egg-info` beside the sources: never into the checkout a test run is reading)."""
+    source = tmp_path_factory.mktemp("source") / "project"
+    shutil.copytree(
+        ROOT,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "dist", "output", "*.egg-info", "__pycache__", ".*cache"
+        ),
+    )
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(out), str(ROOT)],
-        check=True,
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(out), str(source)],
         capture_output=True,
         text=True,
     )
+    assert built.returncode == 0, f"{built.stdout[-3000:]}\n{built.stderr[-3000:]}"
     return out
 
 
@@ -56,12 +67,13 @@ def test_wheel_holds_the_check_the_frameworks_and_the_grammar(dist):
     assert "aws = prowler_ext.compliance" in text
 
 
-def test_sdist_holds_the_mapped_folders(dist):
+def test_sdist_holds_the_check_and_the_frameworks_under_the_package(dist):
     (sdist,) = dist.glob("*.tar.gz")
     names = tarfile.open(sdist).getnames()
     for path in (
-        f"checks/{OUR_CHECK}/{OUR_CHECK}.metadata.json",
-        "metadata/cis_3.0_aws_semantic.json",
+        f"{CHECK_PACKAGE}/{OUR_CHECK}.metadata.json",
+        f"{CHECK_PACKAGE}/{OUR_CHECK}.py",
+        "prowler_ext/compliance/cis_3.0_aws_semantic.json",
     ):
         assert any(name.endswith(path) for name in names), path
 

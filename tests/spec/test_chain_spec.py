@@ -18,7 +18,7 @@ from prowler_ext.chain import FAIL, MANUAL, PASS, judge
 from prowler_ext.chain.evidence import EvidenceSource
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 from prowler_ext.prowler_source import ProwlerEvidence
-from tests.unit.prowler_run import CLOUDWATCH_KEY_POLICY
+from testkit.clients import CLOUDWATCH_KEY_POLICY
 
 from .memory_source import (
     ACCOUNT,

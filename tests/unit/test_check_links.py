@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 from moto import mock_aws
 
-from demo.account import (
+from prowler_ext import __version__
+from prowler_ext.control import NETWORK_GATEWAY_EVENTS
+from testkit.account import (
     ALL_MANAGEMENT_EVENTS,
     BENCHMARK_PATTERN,
     AwsAccount,
@@ -18,9 +20,7 @@ from demo.account import (
     put_alarm,
     put_metric_filter,
 )
-from prowler_ext import __version__
-
-from .prowler_run import (
+from testkit.clients import (
     ACCOUNT,
     CLOUDWATCH_KEY_POLICY,
     build_provider,
@@ -95,14 +95,7 @@ def test_compliant_chain_passes(aws):
     assert finding.resource_id == ACCOUNT
     assert finding.region == REGION
     assert finding.resource["plugin"] == f"prowler-cis-network-gateways {__version__}"
-    assert set(finding.resource["events"]) == {
-        "CreateCustomerGateway",
-        "DeleteCustomerGateway",
-        "AttachInternetGateway",
-        "CreateInternetGateway",
-        "DeleteInternetGateway",
-        "DetachInternetGateway",
-    }
+    assert set(finding.resource["events"]) == set(NETWORK_GATEWAY_EVENTS)
     assert all(e["status"] == "caught" for e in finding.resource["events"].values())
 
 

@@ -26,7 +26,7 @@ from unittest import mock
 import pytest
 from moto import mock_aws
 
-from demo.account import (
+from testkit.account import (
     ALL_MANAGEMENT_EVENTS,
     BENCHMARK_PATTERN,
     AwsAccount,
@@ -36,8 +36,15 @@ from demo.account import (
     put_alarm,
     put_metric_filter,
 )
-
-from .faults import (
+from testkit.clients import (
+    ACCOUNT,
+    CHECK_ID,
+    CHECK_MODULE,
+    CLOUDWATCH_KEY_POLICY,
+    build_provider,
+    prowler_clients,
+)
+from testkit.faults import (
     EVERY_REGION,
     KINDS,
     Call,
@@ -47,7 +54,6 @@ from .faults import (
     readme_section,
     record_calls,
 )
-from .prowler_run import ACCOUNT, CHECK_ID, CHECK_MODULE, CLOUDWATCH_KEY_POLICY, build_provider
 
 PATH = "us-east-1"  # the region of every path
 ELSEWHERE = "eu-west-1"  # audited, holds look-alikes that no trail feeds
@@ -102,23 +108,6 @@ _SERVICES = {  # botocore's service name -> the check's Prowler client that call
     "cloudwatch": "cloudwatch_client",
     "sns": "sns_client",
 }
-
-
-def prowler_clients(provider: Any, only: str | None = None) -> dict[str, Any]:
-    from prowler.providers.aws.services.cloudtrail.cloudtrail_service import Cloudtrail
-    from prowler.providers.aws.services.cloudwatch.cloudwatch_service import CloudWatch, Logs
-    from prowler.providers.aws.services.sns.sns_service import SNS
-
-    classes = {
-        "cloudtrail_client": Cloudtrail,
-        "logs_client": Logs,
-        "cloudwatch_client": CloudWatch,
-        "sns_client": SNS,
-    }
-    with mock.patch(
-        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
-    ):
-        return {name: cls(provider) for name, cls in classes.items() if only in (None, name)}
 
 
 @dataclass

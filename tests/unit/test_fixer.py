@@ -4,9 +4,9 @@ Each test breaks the chain in one place, runs the fixer the way Prowler does (it
 clients are Prowler's service objects built against moto), then asserts what the user reads,
 what changed in the account (and what did not), and that a fresh scan of the check PASSes.
 
-moto confirms every SNS subscription at once; `pending_email` patches moto's SNS models for one
-test so that email subscriptions stay pending unless their endpoint contains "+confirmed", as
-`demo/moto_server.py` does for the end-to-end tests.
+moto confirms every SNS subscription at once; `pending_email` applies the moto server's own
+SNS patch (`testkit/moto_patches.py`) for one test, so that email subscriptions stay pending
+unless their endpoint contains "+confirmed".
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from unittest import mock
 import pytest
 from moto import mock_aws
 
-from demo.account import (
+from prowler_ext.remediation.registration import prowler_fixer_module
+from testkit.account import (
     ALL_MANAGEMENT_EVENTS,
     BENCHMARK_PATTERN,
     AwsAccount,
@@ -28,18 +29,17 @@ from demo.account import (
     put_alarm,
     put_metric_filter,
 )
-from demo.moto_server import subscription_is_confirmed
-from prowler_ext.remediation.registration import prowler_fixer_module
-
-from .prowler_run import (
+from testkit.clients import (
     ACCOUNT,
     CHECK_ID,
     CHECK_MODULE,
     CLOUDWATCH_KEY_POLICY,
     build_provider,
     deny,
+    prowler_clients,
     run_check,
 )
+from testkit.moto_patches import patched_moto
 
 FIXER_MODULE = f"prowler_ext.services.cloudwatch.{CHECK_ID}.{CHECK_ID}_fixer"
 REGION = "us-east-1"
@@ -60,49 +60,10 @@ def aws():
 
 
 @pytest.fixture
-def pending_email(monkeypatch):
+def pending_email():
     """Email subscriptions stay PendingConfirmation unless the endpoint contains "+confirmed"."""
-    from moto.sns import models
-    from moto.sns.responses import SNSResponse
-
-    original_subscribe = models.SNSBackend.subscribe
-    original_response = SNSResponse.subscribe
-
-    def subscribe(self, topic_arn, endpoint, protocol):
-        subscription = original_subscribe(self, topic_arn, endpoint, protocol)
-        subscription.confirmed = subscription_is_confirmed(protocol, endpoint)
-        return subscription
-
-    def subscribe_response(self):
-        result = original_response(self)
-        body = getattr(result, "_result", None)
-        if isinstance(body, dict):
-            subscription = self.backend.subscriptions.get(body.get("SubscriptionArn"))
-            if subscription is not None and not subscription.confirmed:
-                body["SubscriptionArn"] = "pending confirmation"
-        return result
-
-    monkeypatch.setattr(models.SNSBackend, "subscribe", subscribe)
-    monkeypatch.setattr(SNSResponse, "subscribe", subscribe_response)
-    monkeypatch.setattr(
-        models.Subscription,
-        "subscription_arn",
-        property(lambda s: s.arn if s.confirmed else "PendingConfirmation"),
-        raising=False,
-    )
-
-
-def prowler_clients(provider):
-    from prowler.providers.aws.services.cloudtrail.cloudtrail_service import Cloudtrail
-    from prowler.providers.aws.services.cloudwatch.cloudwatch_service import CloudWatch, Logs
-    from prowler.providers.aws.services.sns.sns_service import SNS
-
-    return {
-        "cloudtrail_client": Cloudtrail(provider),
-        "logs_client": Logs(provider),
-        "cloudwatch_client": CloudWatch(provider),
-        "sns_client": SNS(provider),
-    }
+    with patched_moto("sns_confirmation"):
+        yield
 
 
 def fix(capsys, config: dict | None = None, *, denials=(), regions=REGIONS) -> tuple[bool, str]:
@@ -319,13 +280,16 @@ def test_missing_filter_topic_subscription_and_alarm_are_created(aws, capsys):
 
 
 def test_benchmark_pattern_is_the_cis_remediation_pattern_of_the_control():
+    """The control's pattern is the one CIS prints: checked against the remediation text of
+    Prowler's own CIS 3.0 framework, not against a second copy here."""
+    from prowler.lib.check.compliance_models import Compliance
+
     from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 
-    assert NETWORK_GATEWAY_CHANGES.benchmark_pattern == (
-        "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || "
-        "($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || "
-        "($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }"
-    )
+    cis = Compliance.get_bulk("aws")["cis_3.0_aws"]
+    (requirement,) = [r for r in cis.Requirements if r.Id == "4.12"]
+    remediation = requirement.Attributes[0].RemediationProcedure
+    assert NETWORK_GATEWAY_CHANGES.benchmark_pattern in remediation
     assert BENCHMARK_PATTERN == NETWORK_GATEWAY_CHANGES.benchmark_pattern
 
 

@@ -24,7 +24,7 @@ from unittest import mock
 import pytest
 from moto import mock_aws
 
-from demo.account import (
+from testkit.account import (
     BENCHMARK_PATTERN,
     AwsAccount,
     create_log_group,
@@ -32,10 +32,16 @@ from demo.account import (
     put_alarm,
     put_metric_filter,
 )
+from testkit.clients import (
+    CHECK_ID,
+    CLOUDWATCH_KEY_POLICY,
+    build_provider,
+    prowler_clients,
+    run_check,
+)
+from testkit.faults import KINDS, Call, Fault, iam_action, injected, readme_section, record_calls
 
-from .faults import KINDS, Call, Fault, iam_action, injected, readme_section, record_calls
-from .prowler_run import CHECK_ID, CLOUDWATCH_KEY_POLICY, build_provider, run_check
-from .test_fixer import FIXER_MODULE, LOG_GROUP, REGION, REGIONS, prowler_clients, queue, trail
+from .test_fixer import FIXER_MODULE, LOG_GROUP, REGION, REGIONS, queue, trail
 
 pytestmark = pytest.mark.slow
 

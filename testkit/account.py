@@ -11,7 +11,7 @@ Small composable steps, each one AWS call or a few::
 and two whole accounts: :func:`seed_compliant_account` (the benchmark's own remediation) and
 :func:`seed_demo_account` (an account whose chain breaks in realistic ways).
 
-Subscriptions: with the patched server of :mod:`demo.moto_server`, ``email``/``http(s)``
+Subscriptions: with the patched server of :mod:`testkit.moto_server`, ``email``/``http(s)``
 subscriptions stay pending unless the endpoint contains ``+confirmed``; ``sqs`` ones are
 confirmed at once.
 """

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
+from typing import Any
 from unittest import mock
 
 from botocore.awsrequest import AWSResponse
@@ -85,23 +86,32 @@ def respond(provider: AwsProvider, service_id: str, operation: str, region: str,
     )
 
 
-def run_check(provider: AwsProvider | None = None, regions: Iterable[str] = REGIONS):
-    """Build Prowler's four clients against moto and return the check's single report."""
+def prowler_clients(provider: AwsProvider, only: str | None = None) -> dict[str, Any]:
+    """Prowler's four service objects the check and the fixer import, built against moto as
+    Prowler builds them (its global provider is ``provider`` meanwhile); ``only`` one of them."""
     from prowler.providers.aws.services.cloudtrail.cloudtrail_service import Cloudtrail
     from prowler.providers.aws.services.cloudwatch.cloudwatch_service import CloudWatch, Logs
     from prowler.providers.aws.services.sns.sns_service import SNS
 
+    classes = {
+        "cloudtrail_client": Cloudtrail,
+        "logs_client": Logs,
+        "cloudwatch_client": CloudWatch,
+        "sns_client": SNS,
+    }
+    with mock.patch(
+        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
+    ):
+        return {name: cls(provider) for name, cls in classes.items() if only in (None, name)}
+
+
+def run_check(provider: AwsProvider | None = None, regions: Iterable[str] = REGIONS):
+    """Build Prowler's four clients against moto and return the check's single report."""
     provider = provider or build_provider(regions)
     with mock.patch(
         "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
     ):
-        clients = {
-            "cloudtrail_client": Cloudtrail(provider),
-            "logs_client": Logs(provider),
-            "cloudwatch_client": CloudWatch(provider),
-            "sns_client": SNS(provider),
-        }
-        with mock.patch.multiple(CHECK_MODULE, **clients):
+        with mock.patch.multiple(CHECK_MODULE, **prowler_clients(provider)):
             module = importlib.import_module(CHECK_MODULE)
             reports = getattr(module, CHECK_ID)().execute()
     assert len(reports) == 1, "one finding per audited account"

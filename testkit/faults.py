@@ -145,7 +145,7 @@ def iam_action(service: str, operation: str) -> str:
 
 def readme_section(title: str) -> str:
     """The README's text under a heading, up to the next heading of any level."""
-    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     start = text.index(f"{title}\n")
     following = [text.find(f"\n{mark} ", start + 1) for mark in ("#", "##", "###")]
     ends = [index for index in following if index != -1]

@@ -1,0 +1,334 @@
+"""moto 5.2, patched where it differs from AWS in what a CIS 4.12 decision depends on.
+
+Used by the moto server process (``moto_server.py``, which applies every patch for its whole
+life with :func:`apply_patches`) and by in-process tests (``with patched_moto("sns_confirmation"):``
+applies the named patches and restores moto's classes afterwards).
+
+Each patch wraps one method or property of a moto model class:
+
+
+Each patch wraps one method or property of a moto model class; AWS behaviour that moto lacks
+and that a CIS 4.12 decision depends on.
+
+1. SNS subscriptions need confirmation (``moto.sns.models``).
+   In AWS an ``email``, ``email-json``, ``http`` or ``https`` subscription stays
+   ``PendingConfirmation`` until its owner follows the link that AWS sends; until then
+   ``ListSubscriptionsByTopic``/``ListSubscriptions`` show the literal ``PendingConfirmation``
+   instead of its ARN, and nobody is notified. moto confirms every subscription at once.
+   Patched:
+
+   - ``SNSBackend.subscribe`` marks the new subscription confirmed when its protocol is
+     confirmed by AWS itself (``sqs``, ``lambda``, ``firehose``, ``application``, ``sms``) or
+     when its endpoint contains ``+confirmed`` (``secops+confirmed@example.com``: the demo's
+     convention for "the owner clicked the link"); otherwise pending. The subscription's
+     ``PendingConfirmation`` attribute (GetSubscriptionAttributes) says the same.
+   - ``Subscription.subscription_arn`` (new property, which moto's response serializer picks
+     before ``arn`` for the ``SubscriptionArn`` member) reads ``PendingConfirmation`` while the
+     subscription is pending. moto keeps using ``arn`` internally, so nothing else changes.
+   - ``SNSResponse.subscribe`` answers ``pending confirmation`` for a pending subscription
+     unless ``ReturnSubscriptionArn`` is true, as AWS does.
+   - ``Topic.subscriptions_confimed``/``subscriptions_pending`` (sic, moto's names) become
+     counts of the topic's subscriptions, so GetTopicAttributes reports
+     ``SubscriptionsConfirmed``/``SubscriptionsPending`` as AWS does (moto always says 0).
+
+2. CloudTrail delivery errors (``moto.cloudtrail.models.CloudTrailBackend.get_trail_status``).
+   When a trail has a ``CloudWatchLogsLogGroupArn`` and its ``CloudWatchLogsRoleArn`` is
+   missing or names an IAM role that does not exist in moto's IAM backend of the role's
+   account (matched by role name), AWS cannot assume the role and GetTrailStatus reports
+   ``LatestCloudWatchLogsDeliveryError`` (here ``AccessDenied: ...``): no event reaches the log
+   group. Otherwise no error, and a logging trail with a log group also reports
+   ``LatestCloudWatchLogsDeliveryTime`` (now), as a healthy trail does in AWS (moto never
+   reports it).
+
+3. CloudTrail default event selectors (``moto.cloudtrail.models.Trail``).
+   A trail on which PutEventSelectors was never called logs all management events, and AWS's
+   GetEventSelectors says so with the classic default selector ``[{"ReadWriteType": "All",
+   "IncludeManagementEvents": true, "DataResources": [], "ExcludeManagementEventSources": []}]``;
+   moto returns no selector at all. Patched ``Trail.get_event_selectors`` returns that default
+   until ``Trail.put_event_selectors`` is called. The patched ``put_event_selectors`` also
+   fills AWS's defaults into classic selectors (``ReadWriteType`` ``All``,
+   ``IncludeManagementEvents`` true, empty lists) and lets classic and advanced selectors
+   replace each other as in AWS (moto kept stale advanced selectors next to new classic ones),
+   and ``Trail.description`` reports ``HasCustomEventSelectors`` accordingly.
+
+4. Shadow trails (``CloudTrailBackend.get_event_selectors``/``get_insight_selectors`` and
+   ``CloudTrailResponse.get_trail``).
+   moto's DescribeTrails and GetTrailStatus already list a multi-region trail in every region
+   (AWS "shadow trails", ``includeShadowTrails`` defaults to true). But GetEventSelectors,
+   GetInsightSelectors and GetTrail looked the trail up only in the region called, so asking
+   for a shadow trail by ARN from another region failed with TrailNotFoundException, whereas
+   AWS answers for the home trail. Prowler records each trail in the first region whose
+   DescribeTrails returned it, which is often not its home region, and then calls
+   GetEventSelectors there; an error there aborts Prowler's selector collection for every
+   trail. These read-only calls now fall back to a multi-region trail of the same account
+   with that ARN (or name). Calls that change a trail still need its home region.
+
+Nothing else of moto is changed. ``/moto-api/reset`` resets all backends; the patches, being
+on classes, survive it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+# AWS confirms these protocols by itself; email/email-json/http/https wait for their owner.
+SELF_CONFIRMING_PROTOCOLS = frozenset({"sqs", "lambda", "firehose", "application", "sms"})
+CONFIRMED_MARKER = "+confirmed"
+
+DEFAULT_EVENT_SELECTOR: dict[str, Any] = {
+    "ReadWriteType": "All",
+    "IncludeManagementEvents": True,
+    "DataResources": [],
+    "ExcludeManagementEventSources": [],
+}
+
+_PATCHED_FLAG = "_cis412_patched"
+_MISSING = object()
+
+Patch = tuple[Any, str, Any]  # (class, attribute, new value)
+
+
+def subscription_is_confirmed(protocol: str, endpoint: str) -> bool:
+    """Whether AWS would show this subscription as confirmed (see patch 1)."""
+    return protocol in SELF_CONFIRMING_PROTOCOLS or CONFIRMED_MARKER in (endpoint or "")
+
+
+def delivery_error(trail: Any) -> str | None:
+    """LatestCloudWatchLogsDeliveryError that AWS would report for a moto trail (patch 2)."""
+    from moto.iam.models import iam_backends
+
+    if not trail.cw_log_group_arn:
+        return None
+    role_arn = trail.cw_role_arn or ""
+    if not role_arn:
+        return (
+            "AccessDenied: CloudTrail has no CloudWatch Logs role to deliver to "
+            f"{trail.cw_log_group_arn}"
+        )
+    parts = role_arn.split(":", 5)
+    if len(parts) < 6 or parts[2] != "iam" or not parts[5].startswith("role/"):
+        return f"AccessDenied: {role_arn} is not an IAM role ARN"
+    partition, account, role_name = parts[1], parts[4], parts[5].rsplit("/", 1)[-1]
+    roles = iam_backends[account][partition].roles.values()
+    if any(role.name == role_name for role in roles):
+        return None
+    return (
+        f"AccessDenied: CloudTrail cannot assume role {role_arn} to deliver to "
+        f"{trail.cw_log_group_arn}: the role does not exist"
+    )
+
+
+def _find_trail(backend: Any, name_or_arn: str) -> Any:
+    """The backend's own trail, else a multi-region trail of the account (shadow trail)."""
+    from moto.cloudtrail.exceptions import TrailNotFoundException
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    try:
+        return backend.get_trail(name_or_arn)
+    except TrailNotFoundException:
+        for regional in cloudtrail_backends[backend.account_id].values():
+            for trail in regional.trails.values():
+                if trail.is_multi_region and name_or_arn in (trail.arn, trail.trail_name):
+                    return trail
+        raise
+
+
+class _TrailStatusView:
+    """GetTrailStatus of one trail with the delivery fields AWS reports (patch 2)."""
+
+    def __init__(self, status: Any, trail: Any):
+        self._status = status
+        self._trail = trail
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._status, name)
+
+    def description(self) -> dict[str, Any]:
+        desc = self._status.description()
+        if not self._trail.cw_log_group_arn:
+            return desc
+        error = delivery_error(self._trail)
+        if error:
+            desc["LatestCloudWatchLogsDeliveryError"] = error
+        elif self._status.is_logging:
+            desc["LatestCloudWatchLogsDeliveryTime"] = int(datetime.now(timezone.utc).timestamp())
+        return desc
+
+
+def _sns_confirmation() -> list[Patch]:
+    """1. Email and http(s) subscriptions stay pending until their owner confirms."""
+    from moto.sns import models as sns_models
+    from moto.sns.responses import SNSResponse
+
+    original_subscribe = sns_models.SNSBackend.subscribe
+
+    def subscribe(self: Any, topic_arn: str, endpoint: str, protocol: str) -> Any:
+        subscription = original_subscribe(self, topic_arn, endpoint, protocol)
+        confirmed = subscription_is_confirmed(protocol, endpoint)
+        subscription.confirmed = confirmed
+        subscription.attributes["PendingConfirmation"] = not confirmed
+        return subscription
+
+    def listed_subscription_arn(self: Any) -> str:
+        return self.arn if self.confirmed else "PendingConfirmation"
+
+    original_subscribe_response = SNSResponse.subscribe
+
+    def subscribe_response(self: Any) -> Any:
+        result = original_subscribe_response(self)
+        body = getattr(result, "_result", None)
+        return_arn = str(self._get_param("ReturnSubscriptionArn", False)).lower() == "true"
+        if isinstance(body, dict) and not return_arn:
+            subscription = self.backend.subscriptions.get(body.get("SubscriptionArn"))
+            if subscription is not None and not subscription.confirmed:
+                body["SubscriptionArn"] = "pending confirmation"
+        return result
+
+    def count(confirmed: bool) -> property:
+        def getter(topic: Any) -> int:
+            subscriptions = topic.sns_backend._get_topic_subscriptions(topic)
+            return sum(1 for sub in subscriptions if bool(sub.confirmed) == confirmed)
+
+        def setter(topic: Any, value: Any) -> None:  # moto's __init__ assigns 0
+            pass
+
+        return property(getter, setter)
+
+    return [
+        (sns_models.SNSBackend, "subscribe", subscribe),
+        (sns_models.Subscription, "subscription_arn", property(listed_subscription_arn)),
+        (SNSResponse, "subscribe", subscribe_response),
+        (sns_models.Topic, "subscriptions_confimed", count(True)),
+        (sns_models.Topic, "subscriptions_pending", count(False)),
+    ]
+
+
+def _trail_delivery() -> list[Patch]:
+    """2. GetTrailStatus reports the CloudWatch Logs delivery error or time."""
+    from moto.cloudtrail import models as ct_models
+
+    original_get_trail_status = ct_models.CloudTrailBackend.get_trail_status
+
+    def get_trail_status(self: Any, name: str) -> Any:
+        status = original_get_trail_status(self, name)
+        for trail in self.describe_trails(include_shadow_trails=True):
+            if trail.status is status:
+                return _TrailStatusView(status, trail)
+        return status
+
+    return [(ct_models.CloudTrailBackend, "get_trail_status", get_trail_status)]
+
+
+def _event_selectors() -> list[Patch]:
+    """3. A trail without PutEventSelectors logs all management events, and says so."""
+    from moto.cloudtrail import models as ct_models
+
+    original_description = ct_models.Trail.description
+
+    def put_event_selectors(
+        self: Any,
+        event_selectors: list[dict[str, Any]] | None,
+        advanced_event_selectors: list[dict[str, Any]] | None,
+    ) -> None:
+        self._selectors_put = True
+        if event_selectors:
+            self.event_selectors = [{**DEFAULT_EVENT_SELECTOR, **s} for s in event_selectors]
+            self.advanced_event_selectors = []
+        elif advanced_event_selectors:
+            self.event_selectors = []
+            self.advanced_event_selectors = advanced_event_selectors
+
+    def get_event_selectors(self: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        if not getattr(self, "_selectors_put", False):
+            return [dict(DEFAULT_EVENT_SELECTOR)], []
+        return self.event_selectors, self.advanced_event_selectors
+
+    def description(self: Any, include_region: bool = False) -> dict[str, Any]:
+        desc = original_description(self, include_region=include_region)
+        desc["HasCustomEventSelectors"] = bool(getattr(self, "_selectors_put", False))
+        return desc
+
+    # The backend's put_event_selectors echoes the request; echo what was stored instead.
+    def backend_put_event_selectors(
+        self: Any,
+        trail_name: str,
+        event_selectors: list[dict[str, Any]] | None,
+        advanced_event_selectors: list[dict[str, Any]] | None,
+    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+        trail = self.get_trail(trail_name)
+        trail.put_event_selectors(event_selectors, advanced_event_selectors)
+        return trail.arn, trail.event_selectors, trail.advanced_event_selectors
+
+    return [
+        (ct_models.Trail, "put_event_selectors", put_event_selectors),
+        (ct_models.Trail, "get_event_selectors", get_event_selectors),
+        (ct_models.Trail, "description", description),
+        (ct_models.CloudTrailBackend, "put_event_selectors", backend_put_event_selectors),
+    ]
+
+
+def _shadow_trails() -> list[Patch]:
+    """4. Read-only calls answer for a multi-region trail from any region."""
+    from moto.cloudtrail import models as ct_models
+    from moto.cloudtrail.responses import CloudTrailResponse
+
+    def backend_get_event_selectors(self: Any, trail_name: str) -> Any:
+        trail = _find_trail(self, trail_name)
+        event_selectors, advanced_event_selectors = trail.get_event_selectors()
+        return trail.arn, event_selectors, advanced_event_selectors
+
+    def backend_get_insight_selectors(self: Any, trail_name: str) -> Any:
+        trail = _find_trail(self, trail_name)
+        return trail.arn, trail.get_insight_selectors()
+
+    def get_trail_response(self: Any) -> str:
+        trail = _find_trail(self.cloudtrail_backend, self._get_param("Name"))
+        return json.dumps({"Trail": trail.description(include_region=True)})
+
+    return [
+        (ct_models.CloudTrailBackend, "get_event_selectors", backend_get_event_selectors),
+        (ct_models.CloudTrailBackend, "get_insight_selectors", backend_get_insight_selectors),
+        (CloudTrailResponse, "get_trail", get_trail_response),
+    ]
+
+
+PATCHES: dict[str, Callable[[], list[Patch]]] = {
+    "sns_confirmation": _sns_confirmation,
+    "trail_delivery": _trail_delivery,
+    "event_selectors": _event_selectors,
+    "shadow_trails": _shadow_trails,
+}
+
+
+@contextlib.contextmanager
+def patched_moto(*names: str) -> Iterator[None]:
+    """The named patches (default: all) while the block runs; moto's own classes after it."""
+    saved: list[tuple[Any, str, Any]] = []
+    try:
+        for name in names or tuple(PATCHES):
+            for owner, attribute, value in PATCHES[name]():
+                saved.append((owner, attribute, owner.__dict__.get(attribute, _MISSING)))
+                setattr(owner, attribute, value)
+        yield
+    finally:
+        for owner, attribute, original in reversed(saved):
+            if original is _MISSING:
+                delattr(owner, attribute)
+            else:
+                setattr(owner, attribute, original)
+
+
+def apply_patches() -> None:
+    """Every patch, for the rest of this interpreter's life (the server; idempotent)."""
+    from moto.sns import models as sns_models
+
+    if getattr(sns_models.SNSBackend, _PATCHED_FLAG, False):
+        return
+    setattr(sns_models.SNSBackend, _PATCHED_FLAG, True)
+    for make in PATCHES.values():
+        for owner, attribute, value in make():
+            setattr(owner, attribute, value)
