@@ -3,6 +3,7 @@ shell; `prowler-ext --version` names the plug-in and the Prowler it runs next to
 
     explain '<pattern>'            CAUGHT / MISSED (with a counterexample) / UNKNOWN per event
     match '<pattern>' FILE...      which records match (JSON lines or a {"Records": [...]} file)
+    doctor                         does the Prowler installed here load the plug-in? (exit 1: no)
 
 A pattern AWS would reject prints the error with a caret under it and exits 2.
 """
@@ -14,7 +15,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
-from . import PLUGIN
+from . import PLUGIN, doctor
 from .control import NETWORK_GATEWAY_CHANGES
 from .filterpattern import PatternError, Verdict, coverage, matches, parse
 from .filterpattern.matcher import record_text
@@ -48,6 +49,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     match.add_argument("pattern")
     match.add_argument("files", nargs="+", metavar="FILE")
+    commands.add_parser(
+        "doctor", help="does the Prowler installed here load the check, frameworks and fixer?"
+    )
     return parser.parse_args(argv)
 
 
@@ -69,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     arguments = _arguments(argv)
+    if arguments.command == "doctor":
+        code, lines = doctor.report()
+        print("\n".join(lines), file=sys.stdout if code == 0 else sys.stderr)
+        return code
     try:
         pattern = parse(arguments.pattern)
     except PatternError as error:

@@ -7,7 +7,7 @@ import json
 import pytest
 from prowler.config.config import prowler_version
 
-from prowler_ext import __version__
+from prowler_ext import __version__, doctor
 from prowler_ext.cli import EXIT_BAD_PATTERN, main
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 
@@ -52,3 +52,41 @@ def test_match_reads_a_records_file(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("MATCH ") and out[0].endswith("CreateInternetGateway")
     assert out[1].startswith("no match") and out[-1] == "1 of 2 records match"
+
+
+def test_doctor_says_the_installed_prowler_loads_check_frameworks_and_fixer(capsys):
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        out[0]
+        == f"prowler-cis-network-gateways {__version__} next to Prowler {prowler_version}: loaded."
+    )
+    assert out[1].startswith(f"check: {NETWORK_GATEWAY_CHANGES.check_id} ")
+    assert out[2] == f"frameworks: {', '.join(sorted(doctor.plugin_frameworks()))}"
+    assert len(doctor.plugin_frameworks()) == 8
+
+
+def test_doctor_names_what_an_older_prowler_does_not_load():
+    """A Prowler without plug-in loading lists none of it: three sentences, each saying what
+    to install (the verdict is plain data, the way Prowler's loaders answered)."""
+    frameworks = doctor.plugin_frameworks()
+    old = doctor.PluginSupport(
+        "5.12.0",
+        frozenset({"cloudwatch_log_metric_filter_root_usage"}),
+        frozenset({"cis_3.0_aws"}),
+        frozenset(),
+    )
+    found = doctor.problems(old, frameworks)
+    assert [sentence.split(" (")[0] for sentence in found] == [
+        f"Prowler 5.12.0 does not list the check {NETWORK_GATEWAY_CHANGES.check_id}",
+        f"Prowler 5.12.0 does not list the compliance frameworks {', '.join(sorted(frameworks))}",
+        f"Prowler 5.12.0 does not list the fixer of {NETWORK_GATEWAY_CHANGES.check_id}",
+    ]
+    assert all(s.endswith("pip install 'prowler>=5.38,<6'") for s in found)
+    loaded = doctor.PluginSupport(
+        "5.46.0",
+        frozenset({NETWORK_GATEWAY_CHANGES.check_id}),
+        frameworks,
+        frozenset({NETWORK_GATEWAY_CHANGES.check_id}),
+    )
+    assert doctor.problems(loaded, frameworks) == []
