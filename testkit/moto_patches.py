@@ -63,6 +63,26 @@ and that a CIS 4.12 decision depends on.
    trail. These read-only calls now fall back to a multi-region trail of the same account
    with that ARN (or name). Calls that change a trail still need its home region.
 
+5. Security Hub product integrations (``moto.securityhub``: ``SecurityHubBackend``,
+   ``SecurityHubResponse`` and the service's ``url_paths``).
+   Not a CIS 4.12 decision but the delivery of its findings: before ``prowler --security-hub``
+   sends anything to a region it calls ListEnabledProductsForImport and sends only if the
+   answer lists its own product subscription
+   (``arn:aws:securityhub:<region>:<account>:product-subscription/prowler/prowler``), which a
+   user creates with EnableImportFindingsForProduct (``--product-arn
+   arn:aws:securityhub:<region>::product/prowler/prowler``). moto has neither operation (no
+   route for ``/productSubscriptions``), so Prowler would send nothing. Patched in: both
+   operations as the Security Hub API reference describes them. EnableImportFindingsForProduct
+   takes a product ARN (``arn:<partition>:securityhub:<region>:[<account>]:product/<company>/
+   <product>``, otherwise ``InvalidInputException``) and returns the account's
+   ``ProductSubscriptionArn`` in the region called; enabling it again is a
+   ``ResourceConflictException``. ListEnabledProductsForImport returns the region's
+   ``ProductSubscriptions`` (ARNs). Both answer ``InvalidAccessException`` (``Account <id> is
+   not subscribed to AWS Security Hub``) until EnableSecurityHub was called in that account
+   and region, and the subscriptions live in the region's Security Hub backend (reset with it).
+   BatchImportFindings is left as moto has it: it does not refuse findings of a product that
+   is not enabled (AWS would, with ``InvalidAccess``); Prowler checks before sending.
+
 Nothing else of moto is changed. ``/moto-api/reset`` resets all backends; the patches, being
 on classes, survive it.
 """
@@ -71,6 +91,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -296,11 +317,89 @@ def _shadow_trails() -> list[Patch]:
     ]
 
 
+# A product ARN as EnableImportFindingsForProduct takes it (the account part is empty for
+# products such as Prowler's, the partner's account for others).
+_PRODUCT_ARN = re.compile(
+    r"^arn:[a-z-]+:securityhub:[a-z0-9-]+:(?:\d{12})?:"
+    r"product/(?P<company>[^/\s]+)/(?P<product>[^/\s]+)$"
+)
+
+
+def product_subscription_arn(partition: str, region: str, account_id: str, product_arn: str) -> str:
+    """The ProductSubscriptionArn of ``account_id`` in ``region`` for a product (patch 5)."""
+    match = _PRODUCT_ARN.match(product_arn)
+    if match is None:
+        raise ValueError(product_arn)
+    return (
+        f"arn:{partition}:securityhub:{region}:{account_id}:"
+        f"product-subscription/{match['company']}/{match['product']}"
+    )
+
+
+def _securityhub_product_subscriptions() -> list[Patch]:
+    """5. ListEnabledProductsForImport and EnableImportFindingsForProduct."""
+    from moto.securityhub import urls as sh_urls
+    from moto.securityhub.exceptions import SecurityHubClientError
+    from moto.securityhub.models import SecurityHubBackend
+    from moto.securityhub.responses import SecurityHubResponse
+
+    def subscriptions(backend: Any) -> list[str]:
+        if not backend.enabled:
+            raise SecurityHubClientError(
+                "InvalidAccessException",
+                f"Account {backend.account_id} is not subscribed to AWS Security Hub",
+            )
+        # created on first use: moto's reset() rebuilds the backend without it
+        return backend.__dict__.setdefault("_cis412_product_subscriptions", [])
+
+    def enable_import_findings(self: Any, product_arn: str) -> str:
+        subscribed = subscriptions(self)
+        try:
+            arn = product_subscription_arn(
+                self.partition, self.region_name, self.account_id, product_arn
+            )
+        except ValueError:
+            raise SecurityHubClientError(
+                "InvalidInputException", f"Invalid ProductArn: {product_arn}"
+            ) from None
+        if arn in subscribed:
+            raise SecurityHubClientError(
+                "ResourceConflictException",
+                f"The product {product_arn} is already enabled for import: {arn}",
+            )
+        subscribed.append(arn)
+        return arn
+
+    def list_enabled_products(self: Any) -> list[str]:
+        return list(subscriptions(self))
+
+    def enable_response(self: Any) -> str:
+        arn = self.securityhub_backend.enable_import_findings_for_product(
+            self._get_param("ProductArn")
+        )
+        return json.dumps({"ProductSubscriptionArn": arn})
+
+    def list_response(self: Any) -> str:
+        arns = self.securityhub_backend.list_enabled_products_for_import()
+        return json.dumps({"ProductSubscriptions": arns})
+
+    url_paths = dict(sh_urls.url_paths)
+    url_paths["{0}/productSubscriptions$"] = SecurityHubResponse.dispatch
+    return [
+        (sh_urls, "url_paths", url_paths),
+        (SecurityHubBackend, "enable_import_findings_for_product", enable_import_findings),
+        (SecurityHubBackend, "list_enabled_products_for_import", list_enabled_products),
+        (SecurityHubResponse, "enable_import_findings_for_product", enable_response),
+        (SecurityHubResponse, "list_enabled_products_for_import", list_response),
+    ]
+
+
 PATCHES: dict[str, Callable[[], list[Patch]]] = {
     "sns_confirmation": _sns_confirmation,
     "trail_delivery": _trail_delivery,
     "event_selectors": _event_selectors,
     "shadow_trails": _shadow_trails,
+    "securityhub_product_subscriptions": _securityhub_product_subscriptions,
 }
 
 

@@ -7,8 +7,9 @@ A cold ``prowler`` spends about 10 s of CPU before it scans anything: imports (e
 argument parser), parsing ~700 check metadata files and ~100 compliance JSONs, and matching
 every check against every requirement. Those results depend only on the installed files, so
 the warm process computes them once and each child gets its own fresh copy (an unpickled
-one, as a cold run would build it). Everything after that is the real run, in its own process:
-argument parsing, plug-in discovery, provider, service clients, checks, outputs, exit code.
+one, as a cold run would build it), and its own start time. Everything after that is the real
+run, in its own process: argument parsing, plug-in discovery, provider, service clients,
+checks, outputs, exit code.
 
 Protocol (JSON lines): the client writes ``{"id", "argv", "env", "cwd", "stdout", "stderr"}``
 on the server's stdin; the server answers ``{"id", "pid"}`` when the child starts and
@@ -111,6 +112,24 @@ def _exit_code(error: SystemExit) -> int:
     return 1
 
 
+def _restart_clock() -> None:
+    """The run's own start time, as a cold ``prowler`` takes it when it imports its config
+    (the warm process imported it long before): Prowler's timestamps are proxies with a
+    ``set()``; the two strings derived from them are replaced wherever they were imported."""
+    from datetime import datetime, timezone
+
+    from prowler.config import config
+
+    config.timestamp.set(datetime.today())
+    config.timestamp_utc.set(datetime.now(timezone.utc))
+    fresh = {
+        "output_file_timestamp": config.timestamp.strftime("%Y%m%d%H%M%S"),
+        "timestamp_iso": config.timestamp.isoformat(sep=" ", timespec="seconds"),
+    }
+    for name, value in fresh.items():
+        _replace_everywhere(getattr(config, name), value)
+
+
 def _run_child(request: dict[str, Any]) -> int:
     """In the forked child: become the requested ``prowler`` process and run it."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
@@ -121,6 +140,7 @@ def _run_child(request: dict[str, Any]) -> int:
     os.environ.clear()
     os.environ.update(request["env"])
     sys.argv = ["prowler", *request["argv"]]
+    _restart_clock()
     from prowler.__main__ import prowler
 
     try:
