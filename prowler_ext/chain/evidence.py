@@ -211,6 +211,9 @@ class EvidenceSource(Protocol):
     account: str
     partition: str
     stats: SourceStats
+    # some audited region could not list its trails: a multi-region trail shows in every
+    # region it records, so only single-region trails can hide there
+    single_region_trails_hidden: bool
 
     def trails(self) -> tuple[list[TrailEvidence], list[Gap]]: ...
 

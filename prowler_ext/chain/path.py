@@ -60,6 +60,7 @@ class Failure:
     sentence: str  # the same for every event it stops, so events can share it
     resource: Resource | None
     detail: str = ""  # what it means for this event, e.g. a counterexample
+    pending_subscriptions: int = 0  # a topic that waits only for its owners to confirm
 
 
 @dataclass
@@ -185,7 +186,7 @@ class PathSearch:
         if not qualifying:
             if problems:
                 sentence = "no trail qualifies (" + "; ".join(problems) + ")"
-            elif getattr(self.source, "single_region_trails_hidden", False):
+            elif self.source.single_region_trails_hidden:
                 # some region could not list its trails: only single-region ones can hide there
                 sentence = "no multi-region CloudTrail trail exists"
             else:
@@ -514,6 +515,7 @@ class PathSearch:
                     f"alarm {alarm.name} notifies SNS topic {topic_name}, which has no confirmed "
                     f"subscription{pending}",
                     topic_resource,
+                    pending_subscriptions=topic.pending,
                 )
             )
             return False

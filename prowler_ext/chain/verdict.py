@@ -123,6 +123,8 @@ def _evidence(search: SearchResult, gaps: list[Gap]) -> dict:
                 entry["reason"] = result.failure.sentence
                 if result.failure.detail:
                     entry["detail"] = result.failure.detail
+                if result.failure.pending_subscriptions:
+                    entry["pending_subscriptions"] = result.failure.pending_subscriptions
                 if result.failure.resource is not None:
                     entry["furthest_resource"] = result.failure.resource.as_dict()
             if result.gaps:

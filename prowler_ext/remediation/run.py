@@ -104,6 +104,6 @@ def _waits_only_for_confirmation(verdict: ChainVerdict) -> bool:
     return bool(broken) and all(
         entry.get("status") == "not caught"
         and entry.get("broken_link") == Link.NAMES[Link.SUBSCRIPTION]
-        and "pending)" in str(entry.get("reason", ""))
+        and entry.get("pending_subscriptions", 0) > 0
         for entry in broken
     )

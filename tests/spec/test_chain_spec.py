@@ -1029,6 +1029,16 @@ def _methods(cls: type) -> dict[str, list[str]]:
 
 def test_the_memory_source_answers_the_same_questions_as_prowler():
     assert _methods(MemoryEvidence) == _methods(ProwlerEvidence) == _methods(EvidenceSource)
-    attributes = set(EvidenceSource.__annotations__) | {"single_region_trails_hidden"}
+    attributes = set(EvidenceSource.__annotations__)
     memory, prowler = MemoryEvidence(Account()), ProwlerEvidence(None, None, None, None)
     assert attributes <= set(vars(memory)) & set(vars(prowler))
+
+
+def test_a_topic_waiting_for_confirmation_says_how_many_in_the_evidence():
+    """The fixer waits for owners only when every broken event stops at a topic whose
+    subscriptions are pending: the evidence counts them, the fixer reads the count."""
+    pending = with_topic(subscriptions=(Subscription(confirmed=False), Subscription(False)))
+    nobody = with_topic(subscriptions=())
+    for account, expected in ((pending, 2), (nobody, None)):
+        events = judge(MemoryEvidence(account), NETWORK_GATEWAY_CHANGES).evidence["events"]
+        assert {e.get("pending_subscriptions") for e in events.values()} == {expected}
