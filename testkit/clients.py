@@ -18,6 +18,8 @@ from botocore.awsrequest import AWSResponse
 from prowler.providers.aws.aws_provider import AwsProvider
 from prowler.providers.common.models import Audit_Metadata
 
+from .service_models import parse_prowler_config_once
+
 CHECK_ID = "cloudwatch_changes_to_network_gateways_alarm"
 CHECK_MODULE = f"prowler_ext.services.cloudwatch.{CHECK_ID}.{CHECK_ID}"
 REGIONS = ("us-east-1", "eu-west-1")
@@ -51,6 +53,7 @@ _DENIED_CODES = {
 
 
 def build_provider(regions: Iterable[str] = REGIONS) -> AwsProvider:
+    parse_prowler_config_once()
     provider = AwsProvider(regions=set(regions))
     provider.audit_metadata = Audit_Metadata(
         services_scanned=0, expected_checks=[CHECK_ID], completed_checks=0, audit_progress=0

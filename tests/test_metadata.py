@@ -3,11 +3,17 @@
 Covers the check metadata JSON beside the check and the CIS framework JSONs in ``metadata/``
 (installed as ``prowler_ext.compliance`` under the ``prowler.compliance`` entry point ``aws``).
 Every assertion goes through the function Prowler itself uses, so a file Prowler would reject,
-skip or map differently fails here.
+skip, map or count differently fails here.
+
+How the framework files are named and keyed (``cis_<v>-semantic_aws``, ``Framework`` ``CIS-<v>``,
+empty ``Version``), and why, is in the README (CIS frameworks): Prowler's CIS terminal table takes
+every mapping whose ``Framework`` is ``CIS`` and whose ``Version`` contains the version in the
+framework's name, and the dashboard picks a framework's CSVs by a substring of their file names.
 """
 
 import json
 import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,6 +23,7 @@ from prowler.config.config import _get_ep_compliance_dirs, get_available_complia
 from prowler.lib.check.compliance import update_checks_metadata_with_compliance
 from prowler.lib.check.compliance_models import Compliance, load_compliance_framework
 from prowler.lib.check.models import CheckMetadata, load_check_metadata
+from prowler.lib.outputs.compliance.compliance import display_compliance_table
 from prowler.lib.outputs.compliance.compliance_check import get_check_compliance
 
 from prowler_ext.control import NETWORK_GATEWAY_EVENTS
@@ -45,11 +52,20 @@ VERSIONS = sorted(REQUIREMENT_IDS)
 
 def framework_name(version: str) -> str:
     """The name users pass to ``--compliance`` (Prowler strips ``.json`` from the file name)."""
-    return f"cis_{version}_aws_semantic"
+    return f"cis_{version}-semantic_aws"
 
 
 def builtin_framework(version: str) -> Compliance:
     return load_compliance_framework(str(PROWLER_COMPLIANCE / "aws" / f"cis_{version}_aws.json"))
+
+
+def builtin_check_metadata_file() -> Path:
+    return (
+        Path(prowler.__file__).parent
+        / "providers/aws/services/cloudwatch"
+        / BUILTIN_CHECK_ID
+        / f"{BUILTIN_CHECK_ID}.metadata.json"
+    )
 
 
 def builtin_framework_names() -> set[str]:
@@ -84,12 +100,7 @@ def test_check_metadata_is_valid_for_prowler():
 def test_check_types_include_the_builtins():
     """The built-in's check types (ASFF `Types`, including `TTPs/Command and Control`) are
     ours too, so Security Hub files both findings under the same types."""
-    builtin = (
-        Path(prowler.__file__).parent
-        / "providers/aws/services/cloudwatch"
-        / "cloudwatch_changes_to_network_gateways_alarm_configured"
-        / "cloudwatch_changes_to_network_gateways_alarm_configured.metadata.json"
-    )
+    builtin = builtin_check_metadata_file()
     ours = load_check_metadata(str(CHECK_METADATA_FILE)).CheckType
     assert set(load_check_metadata(str(builtin)).CheckType) <= set(ours)
     assert "TTPs/Command and Control" in ours
@@ -150,10 +161,14 @@ def test_framework_file_loads_and_maps_the_control_to_our_check(version):
     framework = Compliance.parse_file(path)
     builtin = builtin_framework(version)
 
-    assert framework.Framework == "CIS" == builtin.Framework
+    assert builtin.Framework == "CIS"
     assert framework.Provider == "AWS" == builtin.Provider
-    # Equal Framework and Version make a finding carry the same "CIS-<Version>" key.
-    assert framework.Version == builtin.Version
+    # A finding's key is Framework-Version, or Framework alone when Version is empty: ours is
+    # the built-in's "CIS-<Version>", while our Framework is not "CIS", the one Prowler's CIS
+    # terminal table counts (so the built-in's table does not count our check).
+    assert framework.Framework == f"CIS-{builtin.Version}"
+    assert framework.Version == ""
+    assert framework.Name.startswith(f"{builtin.Name} - {REQUIREMENT_IDS[version]} ")
 
     [requirement] = framework.Requirements
     assert requirement.Id == REQUIREMENT_IDS[version]
@@ -167,8 +182,17 @@ def test_framework_file_loads_and_maps_the_control_to_our_check(version):
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_framework_file_name_does_not_collide_with_a_builtin(version):
+    name = framework_name(version)
     # A same-named plug-in file is skipped by Prowler without a word.
-    assert framework_name(version) not in builtin_framework_names()
+    assert name not in builtin_framework_names()
+    # The dashboard reads a framework's CSVs as every file whose path contains its name: a
+    # built-in name inside ours would put our rows into the built-in's page.
+    assert not [builtin for builtin in builtin_framework_names() if builtin in name]
+    # Prowler's CIS table takes the version from the second "_" field of the name and counts
+    # the mappings whose Framework is "CIS" and whose Version contains it: no built-in's.
+    assert not [v for v in VERSIONS if name.split("_")[1] in builtin_framework(v).Version]
+    # The dashboard drops "_AWS" from a name holding "AWS_", and then finds no file.
+    assert name.endswith("_aws") and "aws_" not in name
 
 
 # --- Prowler's discovery and loading --------------------------------------------------------
@@ -176,7 +200,7 @@ def test_framework_file_name_does_not_collide_with_a_builtin(version):
 
 def test_entry_point_discovery_finds_our_framework_folder():
     aws_dirs = _get_ep_compliance_dirs().get("aws", [])
-    ours = {path.name: path.read_bytes() for path in FRAMEWORKS_DIR.glob("cis_*_semantic.json")}
+    ours = {path.name: path.read_bytes() for path in FRAMEWORKS_DIR.glob("cis_*-semantic_aws.json")}
 
     def serves_our_files(directory: str) -> bool:
         # Editable install: our folder itself; wheel install: an identical copy of it.
@@ -228,10 +252,62 @@ def test_findings_of_our_check_carry_the_cis_requirement_ids(aws_bulk_frameworks
     assert "CIS-4.0.1" in compliance  # the built-in 4.0 framework's Version is "4.0.1"
 
 
+# --- Prowler's terminal tables --------------------------------------------------------------
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture(scope="module")
+def checks_metadata(aws_bulk_frameworks) -> dict:
+    """Our check's and the built-in 4.12 check's metadata, mapped to every AWS framework the way
+    the CLI maps them before it prints the tables."""
+    return update_checks_metadata_with_compliance(
+        aws_bulk_frameworks,
+        {
+            CHECK_ID: load_check_metadata(str(CHECK_METADATA_FILE)),
+            BUILTIN_CHECK_ID: load_check_metadata(str(builtin_check_metadata_file())),
+        },
+    )
+
+
+def printed_table(capsys, checks_metadata: dict, framework: str) -> str:
+    """What Prowler prints for ``framework`` after a scan with two FAIL findings of the
+    built-in check (two are needed: Prowler prints no table for fewer) and one PASS of ours."""
+    scan = [(BUILTIN_CHECK_ID, "FAIL"), (BUILTIN_CHECK_ID, "FAIL"), (CHECK_ID, "PASS")]
+    findings = [
+        SimpleNamespace(check_metadata=checks_metadata[check], status=status, muted=False)
+        for check, status in scan
+    ]
+    display_compliance_table(
+        findings, checks_metadata, framework, "scan", "/output", False, {}, "aws"
+    )
+    return ANSI.sub("", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_builtin_cis_table_does_not_count_our_check(capsys, checks_metadata, version):
+    table = printed_table(capsys, checks_metadata, f"cis_{version}_aws")
+
+    assert f"Compliance Status of CIS_{version}_AWS Framework:" in table
+    counts = {label: int(n) for n, label in re.findall(r"\((\d+)\) (FAIL|PASS|MUTED)", table)}
+    assert counts == {"FAIL": 2, "PASS": 0, "MUTED": 0}, table
+    section = f"{REQUIREMENT_IDS[version].split('.')[0]} Monitoring"
+    assert re.search(rf"{section}\s*│\s*FAIL\(2\)", table), table
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_our_framework_table_does_not_count_the_builtin_findings(capsys, checks_metadata, version):
+    """Our framework has one requirement, decided by one finding per account, and Prowler prints
+    a framework's table only from two findings on: the right table is none. Prowler's CIS table
+    counts the mappings whose Framework is "CIS"; ours is "CIS-<version>", so it counts nothing
+    here rather than the built-in's findings (our result is in the compliance CSV)."""
+    assert printed_table(capsys, checks_metadata, framework_name(version)) == ""
+
+
 def test_framework_files_are_plain_json_with_the_legacy_schema():
     # Prowler's legacy loader (used for --compliance) reads these; the universal schema
     # (lower-case "requirements"/"attributes_metadata") would be skipped by it.
-    paths = sorted(FRAMEWORKS_DIR.glob("cis_*_semantic.json"))
+    paths = sorted(FRAMEWORKS_DIR.glob("cis_*-semantic_aws.json"))
     assert len(paths) == len(VERSIONS)
     for path in paths:
         data = json.loads(path.read_text())

@@ -65,7 +65,8 @@ class ScanBoard:
 
     def timings(self) -> str:
         """Seconds of each finished run, for the test log."""
-        done = {n: f.result() for n, f in self._futures.items() if f.done() and not f.exception()}
+        finished = [(n, f) for n, f in self._futures.items() if f.done() and not f.cancelled()]
+        done = {n: f.result() for n, f in finished if f.exception() is None}
         return ", ".join(f"{name} {run.seconds:.0f}s" for name, run in done.items())
 
     def shutdown(self) -> None:

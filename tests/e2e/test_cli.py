@@ -35,6 +35,8 @@ REGIONS = ["-f", "us-east-1", "eu-west-1"]
 ALL_FORMATS = ("csv", "json-ocsf", "json-asff", "html")
 SCAN_OURS = ["aws", "--checks", OUR_CHECK, *REGIONS, "--no-banner", "-z"]
 FOREIGN_ACCOUNT = "999999999999"
+OUR_FRAMEWORK = "cis_3.0-semantic_aws"
+BUILTIN_FRAMEWORK = "cis_3.0_aws"
 
 
 def _cross_account_topic(account: AwsAccount) -> dict:
@@ -59,16 +61,8 @@ def _deleted_delivery_role(account: AwsAccount) -> dict:
 SCENARIOS: dict[str, Scenario] = {
     "compliance_union": Scenario(
         "100000000003",
-        [
-            "aws",
-            "--compliance",
-            "cis_3.0_aws",
-            "cis_3.0_aws_semantic",
-            "-f",
-            "us-east-1",
-            "--no-banner",
-            "-z",
-        ],
+        ["aws", "--compliance", BUILTIN_FRAMEWORK, OUR_FRAMEWORK, "-f", "us-east-1"]
+        + ["--no-banner", "-z"],
         lambda a: seed_compliant_account(a.endpoint_url, account=a),
     ),
     "demo": Scenario(
@@ -155,7 +149,7 @@ def test_list_checks_of_service_cloudwatch_lists_our_check(scan_board):
 
 def test_list_compliance_lists_semantic_framework(scan_board):
     stdout = finished(scan_board, "list_compliance").stdout
-    assert re.search(r"^- cis_3\.0_aws_semantic$", stdout, re.M), stdout[-3000:]
+    assert re.search(rf"^- {re.escape(OUR_FRAMEWORK)}$", stdout, re.M), stdout[-3000:]
 
 
 # --- verdicts ------------------------------------------------------------------------------
@@ -273,23 +267,80 @@ def test_asff_is_a_valid_batch_import_findings_request(scan_board, scan):
 
 # --- compliance ----------------------------------------------------------------------------
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+TABLE_HEADER = re.compile(r"^Compliance Status of (\S+) Framework:$", re.M)
+
+
+def compliance_rows(path) -> list[dict]:
+    assert path.is_file(), path
+    return list(csv.DictReader(io.StringIO(path.read_text()), delimiter=";"))
+
+
+def printed_tables(run: ProwlerRun) -> dict[str, str]:
+    """Each compliance table Prowler printed, by framework name as printed (upper case): from
+    its "Compliance Status of" line to its "* Only sections containing results appear." line
+    (the "Detailed results" lines after it name the run's output folder)."""
+    stdout = ANSI.sub("", run.stdout)
+    tables = {}
+    for header in TABLE_HEADER.finditer(stdout):
+        end = stdout.index("* Only sections containing results appear.", header.start())
+        tables[header.group(1)] = stdout[header.start() : end]
+    return tables
+
+
+def overview_counts(table: str) -> dict[str, int]:
+    """The overview line of a table: `100.0% (2) FAIL │ 0.0% (0) PASS │ 0.0% (0) MUTED`."""
+    return {label: int(n) for n, label in re.findall(r"\((\d+)\) (FAIL|PASS|MUTED)", table)}
+
 
 def test_compliance_union_writes_both_framework_csvs(scan_board):
     run = finished(scan_board, "compliance_union")
-    builtin = run.compliance_file("cis_3.0_aws")
-    ours = run.compliance_file("cis_3.0_aws_semantic")
-    assert builtin.is_file() and builtin.stat().st_size > 0, run.describe()
-    assert ours.is_file(), run.describe()
-    rows = list(csv.DictReader(io.StringIO(ours.read_text()), delimiter=";"))
-    ours_rows = [r for r in rows if r.get("CHECKID") == OUR_CHECK]
-    assert ours_rows, f"no row of {OUR_CHECK} in {ours.name}: {rows[:3]}"
-    assert {r["REQUIREMENTS_ID"] for r in ours_rows} == {"4.12"}
-    assert {r["STATUS"] for r in ours_rows} == {"PASS"}
-    # The built-in framework's 4.12 is decided by Prowler's own check, in the same run.
-    builtin_rows = list(csv.DictReader(io.StringIO(builtin.read_text()), delimiter=";"))
-    assert any(r.get("CHECKID") == BUILTIN_CHECK for r in builtin_rows)
+    builtin_rows = compliance_rows(run.compliance_file(BUILTIN_FRAMEWORK))
+    ours = compliance_rows(run.compliance_file(OUR_FRAMEWORK))
+    # Ours: our check's one finding under requirement 4.12, keyed as the built-in's CIS-3.0.
+    assert [(r["CHECKID"], r["REQUIREMENTS_ID"], r["STATUS"]) for r in ours] == [
+        (OUR_CHECK, "4.12", "PASS")
+    ], ours
+    assert ours[0]["FRAMEWORK"] == "CIS-3.0"
+    assert ours[0]["REQUIREMENTS_ATTRIBUTES_SECTION"] == "4 Monitoring"
+    assert ours[0]["REQUIREMENTS_ATTRIBUTES_PROFILE"] == "Level 1"
+    assert ours[0]["ACCOUNTID"] == SCENARIOS["compliance_union"].account_id
+    # The built-in framework's 4.12 is decided by Prowler's own check, in the same run, and
+    # our check is not in its file.
+    assert [r["STATUS"] for r in builtin_rows if r["CHECKID"] == BUILTIN_CHECK] == ["PASS"]
+    assert not [r for r in builtin_rows if r["CHECKID"] == OUR_CHECK]
     # One scan, both checks: the union of the two frameworks' checks ran.
     assert {c: len(run.findings_of(c)) for c in (OUR_CHECK, BUILTIN_CHECK)} == {
         OUR_CHECK: 1,
         BUILTIN_CHECK: 1,
     }
+
+
+def test_builtin_cis_table_counts_the_builtin_findings_and_not_ours(scan_board):
+    """Prowler's CIS table of cis_3.0_aws counts every mapping whose Framework is "CIS" and
+    whose Version holds "3.0": ours (Framework "CIS-3.0") is not one, so in the run with both
+    frameworks the built-in's table counts exactly the built-in's findings, one each, as the
+    built-in alone prints it (Prowler prints tables only for a plain `--compliance` run, so the
+    comparison with and without ours, per CIS version, is in tests/test_metadata.py)."""
+    run = finished(scan_board, "compliance_union")
+    tables = printed_tables(run)
+    name = BUILTIN_FRAMEWORK.upper()
+    assert name in tables, run.describe()
+    counts = overview_counts(tables[name])
+    assert counts["MUTED"] == 0
+    builtin_findings = [
+        f
+        for f in run.findings
+        if f["status_code"] in ("FAIL", "PASS") and f["metadata"]["event_code"] != OUR_CHECK
+    ]
+    assert counts["FAIL"] + counts["PASS"] == len(builtin_findings), tables[name]
+    assert run.findings_of(OUR_CHECK)  # ours ran in the same scan, and is not counted
+
+
+def test_our_framework_prints_no_table_of_the_builtin_findings(scan_board):
+    """Our framework holds one requirement, decided by one finding per account, and Prowler
+    prints a framework's table only from two findings on: the one table printed is the
+    built-in's. (A CIS_3.0_AWS_SEMANTIC table used to count the built-in's findings.)"""
+    run = finished(scan_board, "compliance_union")
+    assert set(printed_tables(run)) == {BUILTIN_FRAMEWORK.upper()}, run.describe()
+    assert OUR_FRAMEWORK.upper() not in ANSI.sub("", run.stdout)

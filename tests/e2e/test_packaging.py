@@ -26,8 +26,8 @@ EXPECTED_IN_WHEEL = [
     f"{CHECK_PACKAGE}/{OUR_CHECK}.py",
     f"{CHECK_PACKAGE}/{OUR_CHECK}.metadata.json",
     f"{CHECK_PACKAGE}/{OUR_CHECK}_fixer.py",
-    "prowler_ext/compliance/cis_3.0_aws_semantic.json",
-    "prowler_ext/compliance/cis_7.0_aws_semantic.json",
+    "prowler_ext/compliance/cis_3.0-semantic_aws.json",
+    "prowler_ext/compliance/cis_7.0-semantic_aws.json",
     "prowler_ext/filterpattern/grammar.lark",
     "prowler_ext/remediation/run.py",
 ]
@@ -73,7 +73,7 @@ def test_sdist_holds_the_check_and_the_frameworks_under_the_package(dist):
     for path in (
         f"{CHECK_PACKAGE}/{OUR_CHECK}.metadata.json",
         f"{CHECK_PACKAGE}/{OUR_CHECK}.py",
-        "prowler_ext/compliance/cis_3.0_aws_semantic.json",
+        "prowler_ext/compliance/cis_3.0-semantic_aws.json",
     ):
         assert any(name.endswith(path) for name in names), path
 
@@ -115,7 +115,7 @@ def test_installed_wheel_works_from_outside_the_repository(dist, tmp_path):
     assert completed.returncode == 0, completed.stderr
     found = json.loads(completed.stdout)
     assert found["fixer"].startswith(str(target))
-    assert "cis_3.0_aws_semantic.json" in found["frameworks"]
+    assert "cis_3.0-semantic_aws.json" in found["frameworks"]
     assert found["verdict"] == "CAUGHT"
 
 
