@@ -43,11 +43,8 @@ from .chain.evidence import (
     TopicEvidence,
     TrailEvidence,
 )
-from .key_policy import key_policy_problem
-from .prowler_calls import DESCRIBE_ALARMS_BATCH, TargetedCalls
+from .prowler_calls import TargetedCalls
 from .prowler_inventory import InventoryIndex
-
-__all__ = ["DESCRIBE_ALARMS_BATCH", "ProwlerEvidence", "key_policy_problem"]
 
 
 class ProwlerEvidence:

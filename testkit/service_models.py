@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import copy
 import os
-import sys
 from typing import Any
 
 import botocore.loaders
 import botocore.session
+
+from .warm_prowler import replace_everywhere
 
 
 def share_service_models() -> None:
@@ -57,6 +58,4 @@ def parse_prowler_config_once() -> None:
         return copy.deepcopy(answers[key])
 
     load_and_validate_config_file.memoized = True  # type: ignore[attr-defined]
-    for module in list(sys.modules.values()):
-        if getattr(module, "load_and_validate_config_file", None) is original:
-            module.load_and_validate_config_file = load_and_validate_config_file
+    replace_everywhere(original, load_and_validate_config_file)

@@ -34,7 +34,7 @@ PROVIDER = "aws"
 # ----------------------------------------------------------------------------- warm-up
 
 
-def _replace_everywhere(original: Callable, replacement: Callable) -> None:
+def replace_everywhere(original: Any, replacement: Any) -> None:
     """Point every loaded module's name for ``original`` at ``replacement`` (Prowler imports
     its loaders by name into several modules)."""
     for module in list(sys.modules.values()):
@@ -96,8 +96,8 @@ def warm_up() -> None:
 
     models.CheckMetadata.get_bulk = staticmethod(checks_metadata)
     compliance_models.Compliance.get_bulk = staticmethod(get_frameworks)
-    _replace_everywhere(compliance_models.get_bulk_compliance_frameworks_universal, universal)
-    _replace_everywhere(update, update_with_compliance)
+    replace_everywhere(compliance_models.get_bulk_compliance_frameworks_universal, universal)
+    replace_everywhere(update, update_with_compliance)
 
 
 # ----------------------------------------------------------------------------- one run
@@ -127,7 +127,7 @@ def _restart_clock() -> None:
         "timestamp_iso": config.timestamp.isoformat(sep=" ", timespec="seconds"),
     }
     for name, value in fresh.items():
-        _replace_everywhere(getattr(config, name), value)
+        replace_everywhere(getattr(config, name), value)
 
 
 def _run_child(request: dict[str, Any]) -> int:

@@ -10,16 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .aws_calls import AwsCallError
-from .service_calls import (
-    AlarmCalls,
-    MetricFilterCalls,
-    SubscriptionState,
-    TopicCalls,
-    TopicState,
-)
-
-__all__ = ["AwsAccount", "AwsCallError", "SubscriptionState", "TopicState"]
+from .service_calls import AlarmCalls, MetricFilterCalls, TopicCalls, TopicState
 
 
 class AwsAccount:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .account import AwsAccount, AwsCallError
-from .plan import CREATE_TOPIC, PUT_METRIC_ALARM, PUT_METRIC_FILTER, SUBSCRIBE, Plan, Step
+from .account import AwsAccount
+from .aws_calls import AwsCallError
+from .plan_model import CREATE_TOPIC, PUT_METRIC_ALARM, PUT_METRIC_FILTER, SUBSCRIBE, Plan, Step
 from .settings import masked
 
 

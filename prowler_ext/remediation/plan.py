@@ -31,48 +31,14 @@ from ..chain.evidence import EvidenceSource, Link, LogGroupRef, TrailEvidence
 from ..chain.path import SearchResult
 from ..chain.verdict import decide
 from ..control import Control
-from .account import AwsAccount, AwsCallError
+from .account import AwsAccount
+from .aws_calls import AwsCallError
 from .names import NoFreeNameError
 from .options import OptionFinder
-from .plan_model import (
-    ALARM_PERIOD,
-    CREATE_TOPIC,
-    NEW_ALARM,
-    PUT_METRIC_ALARM,
-    PUT_METRIC_FILTER,
-    SUBSCRIBE,
-    BlockedError,
-    FilterChoice,
-    Option,
-    Plan,
-    PlanContext,
-    PlanPart,
-    Step,
-    TopicChoice,
-    events_text,
-    gap_text,
-)
+from .plan_model import BlockedError, Plan, PlanContext, PlanPart, gap_text
 from .settings import FixerSettings
 from .steps import StepBuilder
-from .topic_options import SUBSCRIPTIONS_EXAMPLE, TopicOptions
-
-__all__ = [
-    "ALARM_PERIOD",
-    "CREATE_TOPIC",
-    "NEW_ALARM",
-    "PUT_METRIC_ALARM",
-    "PUT_METRIC_FILTER",
-    "SUBSCRIBE",
-    "SUBSCRIPTIONS_EXAMPLE",
-    "BlockedError",
-    "FilterChoice",
-    "Option",
-    "Plan",
-    "Planner",
-    "Step",
-    "TopicChoice",
-    "events_text",
-]
+from .topic_options import TopicOptions
 
 
 class Planner(PlanPart):

@@ -15,7 +15,8 @@ from ..chain.evidence import (
 )
 from ..chain.path import EventResult, SearchResult
 from ..control import Control
-from .account import AwsAccount, TopicState
+from .account import AwsAccount
+from .service_calls import TopicState
 from .settings import FixerSettings, Subscription
 
 CREATE_TOPIC = "create_topic"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ..chain.verdict import ChainVerdict
 from .apply import Outcome
-from .plan import Plan, events_text
+from .plan_model import Plan, events_text
 from .settings import FIXER_TAG_KEY, FixerSettings
 
 INDENT = "\t  "

@@ -51,7 +51,7 @@ from prowler_ext.chain.evidence import (
     TrailEvidence,
 )
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-from prowler_ext.prowler_source import key_policy_problem
+from prowler_ext.key_policy import key_policy_problem
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "999999999999"
