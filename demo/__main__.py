@@ -19,8 +19,9 @@ import textwrap
 import time
 from pathlib import Path
 
-from testkit.account import DEMO_STORY, seed_demo_account
+from testkit.account import DEMO_STORY, AwsAccount, seed_demo_account
 from testkit.moto_server import running_moto_server
+from testkit.organization import organize_demo_account
 from testkit.prowler_cli import (
     BUILTIN_CHECK,
     OUR_CHECK,
@@ -32,6 +33,7 @@ from testkit.prowler_cli import (
 REGIONS = ("us-east-1", "eu-west-1")
 OUTPUT_FORMATS = ("csv", "json-ocsf", "json-asff", "html")
 OUTPUT_NAME = "cis412-demo"
+ORGANIZATION_CONFIG = Path(__file__).resolve().parent / "organization.yaml"
 
 _EXPORTED = (
     "AWS_ENDPOINT_URL",
@@ -107,11 +109,13 @@ def demo(output_dir: Path) -> int:
     with running_moto_server() as server:
         print(f"\nmoto server (patched) on {server.endpoint_url}; seeding the demo account...")
         seed_demo_account(server.endpoint_url)
+        member = organize_demo_account(AwsAccount(server.endpoint_url))
         args = scan_args()
         print(f"\n$ prowler {' '.join(args)} -o {output_dir} -F {OUTPUT_NAME}\n", flush=True)
         run = run_prowler(
             args, server.env(), output_dir=output_dir, output_name=OUTPUT_NAME, echo=True
         )
+        member_run = scan_member(server, member, output_dir)
     if run.crashed or not run.output_file(".ocsf.json").exists():
         print(
             f"\nprowler failed (exit {run.returncode}); is the plug-in installed? "
@@ -121,6 +125,8 @@ def demo(output_dir: Path) -> int:
         return run.returncode or 1
     print_findings(run)
     verdict(run)
+    print(MEMBER_STORY.format(member=member))
+    print_findings(member_run)
     print_outputs(output_dir)
     if not run.findings_of(OUR_CHECK):
         print(f"\n{OUR_CHECK} produced no finding: it raised (see the log above).", file=sys.stderr)
@@ -129,6 +135,29 @@ def demo(output_dir: Path) -> int:
 
 
 FIXER_CONFIG = Path(__file__).resolve().parent / "fixer.yaml"
+MEMBER_OUTPUT_NAME = f"{OUTPUT_NAME}-member"
+MEMBER_STORY = """
+The demo account is also the management account of an organization: its trail
+management-events is the organization trail. Member account {member} has no trail, log group,
+filter or alarm of its own; its events flow into the demo account's log group, so the check
+decides the member through the demo account (role ProwlerScan there, named by
+organization_trail_role_arn in demo/organization.yaml). The built-in check looks for the
+chain in the member itself."""
+
+
+def scan_member(server, member: str, output_dir: Path) -> ProwlerRun:
+    """The member account, scanned with --role into it and the config naming the role to
+    read the management account with."""
+    args = scan_args(("json-ocsf",)) + [
+        "--role",
+        f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
+        "--config-file",
+        str(ORGANIZATION_CONFIG),
+    ]
+    print(f"\n$ prowler {' '.join(args)} -o {output_dir} -F {MEMBER_OUTPUT_NAME}\n", flush=True)
+    return run_prowler(
+        args, server.env(), output_dir=output_dir, output_name=MEMBER_OUTPUT_NAME, echo=True
+    )
 
 
 def fixer_story() -> int:

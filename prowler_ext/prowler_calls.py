@@ -8,6 +8,7 @@ every call is counted in the source's `SourceStats`.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -33,6 +34,16 @@ _DENIED = {
     "UnauthorizedOperation",
     "UnrecognizedClientException",
 }
+
+
+@dataclass(frozen=True)
+class TrailRef:
+    """A trail known by name and ARN only (as another account lists it), read where it lives."""
+
+    name: str
+    arn: str
+    region: str
+    data_events: tuple = ()
 
 
 class TargetedCalls:

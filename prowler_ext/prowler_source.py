@@ -34,6 +34,7 @@ from typing import Any
 
 from .chain.evidence import (
     AlarmEvidence,
+    EvidenceSource,
     FilterSummary,
     Gap,
     LogGroupRef,
@@ -43,7 +44,8 @@ from .chain.evidence import (
     TopicEvidence,
     TrailEvidence,
 )
-from .prowler_calls import TargetedCalls
+from .other_accounts import OtherAccounts
+from .prowler_calls import TargetedCalls, TrailRef
 from .prowler_inventory import InventoryIndex
 
 
@@ -57,6 +59,7 @@ class ProwlerEvidence:
         cloudwatch_client: Any,
         sns_client: Any,
         fresh: bool = False,
+        other_accounts: OtherAccounts | None = None,
     ):
         self.fresh = fresh
         self.cloudtrail = cloudtrail_client
@@ -72,6 +75,28 @@ class ProwlerEvidence:
         self.inventory = InventoryIndex(*clients)
         self.calls = TargetedCalls(*clients, self.stats)
         self._details: dict[FilterSummary, MetricFilterEvidence] = {}
+        self.other_accounts = other_accounts or OtherAccounts.of_scan(cloudtrail_client)
+
+    # ------------------------------------------------------------------ other accounts
+    def account_source(self, account: str) -> EvidenceSource | Gap:
+        """The evidence of another account (an organization trail's owner, a topic's), read
+        through the role of `organization_trail_role_arn`, or why it cannot be read."""
+        if account == self.account:
+            return self
+        return self.other_accounts.source(account)
+
+    def read_trail(self, trail: TrailEvidence) -> TrailEvidence:
+        """This account's trail as another account lists it (an organization trail seen from a
+        member): its status and event selectors read here, where the trail lives."""
+        base = dict(
+            name=trail.name,
+            arn=trail.arn,
+            home_region=trail.home_region,
+            is_multi_region=trail.is_multi_region,
+            log_group_arn=trail.log_group_arn,
+        )
+        listed = TrailRef(trail.name, trail.arn, trail.home_region)
+        return self.calls.trail(listed, trail.home_region, base)
 
     # ------------------------------------------------------------------ trails
     def trails(self) -> tuple[list[TrailEvidence], list[Gap]]:

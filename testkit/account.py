@@ -149,8 +149,10 @@ def create_logging_trail(
     event_selectors: list[dict[str, Any]] | None = None,
     advanced_event_selectors: list[dict[str, Any]] | None = None,
     start_logging: bool = True,
+    organization: bool = False,
 ) -> str:
-    """A trail (home ``region``) with its S3 bucket, delivering to ``log_group`` in ``region``.
+    """A trail (home ``region``) with its S3 bucket, delivering to ``log_group`` in ``region``;
+    with ``organization`` an organization trail (call it in the management account).
 
     Creates the log group and the delivery role (``role_name``) when ``log_group`` is given.
     Without selectors the trail keeps AWS's default (all management events).
@@ -168,6 +170,7 @@ def create_logging_trail(
         "IsMultiRegionTrail": multi_region,
         "IncludeGlobalServiceEvents": True,
         "EnableLogFileValidation": True,
+        "IsOrganizationTrail": organization,
     }
     if log_group:
         params["CloudWatchLogsLogGroupArn"] = create_log_group(account, region, log_group)

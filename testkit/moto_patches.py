@@ -4,9 +4,6 @@ Used by the moto server process (``moto_server.py``, which applies every patch f
 life with :func:`apply_patches`) and by in-process tests (``with patched_moto("sns_confirmation"):``
 applies the named patches and restores moto's classes afterwards).
 
-Each patch wraps one method or property of a moto model class:
-
-
 Each patch wraps one method or property of a moto model class; AWS behaviour that moto lacks
 and that a CIS 4.12 decision depends on.
 
@@ -83,6 +80,65 @@ and that a CIS 4.12 decision depends on.
    BatchImportFindings is left as moto has it: it does not refuse findings of a product that
    is not enabled (AWS would, with ``InvalidAccess``); Prowler checks before sending.
 
+6. Organization trails seen from member accounts (``CloudTrailBackend.describe_trails``/
+   ``get_trail_status``/``get_event_selectors``/``get_insight_selectors`` and
+   ``CloudTrailResponse.get_trail``).
+   In AWS an organization trail (CreateTrail with ``IsOrganizationTrail`` in the organization's
+   management account) is visible to every member account: the member's DescribeTrails
+   (``includeShadowTrails`` defaults to true) and ListTrails list it with its real
+   ``TrailARN`` (in the management account), ``HomeRegion``, ``IsOrganizationTrail`` true and
+   the management account's ``CloudWatchLogsLogGroupArn``/``CloudWatchLogsRoleArn``, in every
+   region when it is multi-region. GetTrailStatus, GetEventSelectors, GetInsightSelectors and
+   GetTrail answer for it from a member given its full ARN; by name only the member gets
+   TrailNotFoundException. Members cannot change or delete it. moto accepts
+   ``IsOrganizationTrail`` on CreateTrail and reports it in DescribeTrails, but keeps trails
+   per account, so members see nothing. Membership is moto's own:
+   ``organizations_backends.master_accounts`` (member -> management account, filled by
+   CreateAccount in the management account's organization), confirmed against that
+   organization's account list (``/moto-api/reset`` empties the organization but not that
+   map). Patched, for a member account only:
+
+   - ``describe_trails`` with shadow trails (hence also ListTrails and GetTrailStatus's lookup)
+     adds the management account's organization trails that AWS shows in the region called
+     (multi-region ones everywhere, single-region ones in their home region). They are the
+     management account's trail objects, so their status, event selectors (patch 3) and
+     delivery error (patch 2) are the management account's.
+   - ``get_trail_status`` refuses such a trail named by its name rather than its ARN
+     (TrailNotFoundException, as moto words it), unless the member has a trail of that name.
+   - ``get_event_selectors``/``get_insight_selectors`` and GetTrail, when the trail is not
+     found otherwise (patch 4 included), answer for such a trail given by its ARN.
+
+   Calls that change a trail still look only at the member's own trails, so they fail with
+   TrailNotFoundException (DeleteTrail, as in moto, quietly does nothing for an unknown
+   trail); AWS's own refusal of a member's change is not reproduced. Nor does moto check that
+   an organization trail is created by a management account (AWS:
+   ``NotOrganizationMasterAccountException``/``OrganizationsNotInUseException``).
+
+7. STS AssumeRole honours the role's trust policy (``moto.sts.responses.TokenResponse
+   .assume_role``). Not a CIS 4.12 decision but how a scan reaches an account (``prowler
+   --role``). moto lets anyone assume any role ARN, even one that does not exist. AWS refuses
+   (``AccessDenied``: ``User: <caller arn> is not authorized to perform: sts:AssumeRole on
+   resource: <role arn>``, HTTP 403) unless the role's trust policy has an ``Allow``
+   statement for ``sts:AssumeRole`` (``Action`` a string or a list, wildcards such as
+   ``sts:*`` or ``*`` matched case-insensitively) whose ``Principal`` allows the caller.
+   Patched: when the role exists in moto's IAM backend of the role's account (matched by
+   role name), AssumeRole succeeds only if some such statement has ``Principal`` ``"*"`` or
+   ``{"AWS": ...}`` (a string or a list) naming ``*``, the caller's account id,
+   ``arn:<partition>:iam::<caller account>:root`` or any other ARN in the caller's account:
+   moto cannot tell which principal of an account calls, so any principal ARN of the
+   caller's account is accepted. The caller's account is the one moto's STS answers for
+   (from the access key); the refusal is moto's ``AccessDeniedError`` (as its IAM access
+   control raises it) with the caller's ARN from GetCallerIdentity. Deliberate deviation:
+   a role that does not exist stays assumable, as in moto, because the test suite scans
+   many accounts through ``--role`` to roles it never creates (AWS would refuse). Not
+   considered: ``Service``/``Federated`` principals, ``Deny`` statements, ``NotAction``/
+   ``NotPrincipal``, ``Condition`` (e.g. ``sts:ExternalId``) and the caller's own IAM
+   policies. AssumeRoleWithWebIdentity and AssumeRoleWithSAML are left as moto has them.
+
+The patches compose: patch 6 wraps whatever patches 2 and 4 left in place and calls it, so
+:func:`apply_patches` (all of them) and :func:`patched_moto` (the named ones) apply them in
+the order of ``PATCHES``, whatever order the names are given in.
+
 Nothing else of moto is changed. ``/moto-api/reset`` resets all backends; the patches, being
 on classes, survive it.
 """
@@ -92,6 +148,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import urllib.parse
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -156,6 +213,125 @@ def _find_trail(backend: Any, name_or_arn: str) -> Any:
                 if trail.is_multi_region and name_or_arn in (trail.arn, trail.trail_name):
                     return trail
         raise
+
+
+def _management_account(account_id: str) -> str | None:
+    """The management account of the organization ``account_id`` is a member of (patch 6)."""
+    from moto.organizations.models import organizations_backends
+
+    membership = organizations_backends.master_accounts.get(account_id)
+    if membership is None:
+        return None
+    management, partition = membership
+    # dict.get: looking must not create backends; a reset empties the organization but not
+    # master_accounts.
+    regional = dict.get(organizations_backends, management) or {}
+    organization = dict.get(regional, partition)
+    if management == account_id or organization is None or organization.org is None:
+        return None
+    if not any(account.id == account_id for account in list(organization.accounts)):
+        return None
+    return management
+
+
+def organization_trails(backend: Any) -> list[Any]:
+    """The organization trails a member account sees in ``backend``'s region (patch 6).
+
+    Those of its management account: multi-region ones in every region, others in their home
+    region. Empty for an account that is not a member of an organization.
+    """
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    management = _management_account(backend.account_id)
+    if management is None:
+        return []
+    regions = dict.get(cloudtrail_backends, management) or {}
+    return [
+        trail
+        for regional in list(regions.values())
+        for trail in list(regional.trails.values())
+        if trail.is_org_trail
+        and trail.partition == backend.partition
+        and (trail.is_multi_region or trail.region_name == backend.region_name)
+    ]
+
+
+def _organization_trail(backend: Any, arn: str) -> Any:
+    """The organization trail with this ARN that ``backend``'s account sees, or None."""
+    return next((trail for trail in organization_trails(backend) if trail.arn == arn), None)
+
+
+_ASSUME_ROLE = "sts:AssumeRole"
+
+
+def _action_matches(pattern: Any, action: str) -> bool:
+    """IAM action matching: case-insensitive, ``*`` and ``?`` wildcards."""
+    if not isinstance(pattern, str):
+        return False
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, action, re.IGNORECASE) is not None
+
+
+def _principal_allows(principal: Any, partition: str, caller_account: str) -> bool:
+    """Whether a trust statement's Principal lets a principal of ``caller_account`` in."""
+    if principal == "*":
+        return True
+    if not isinstance(principal, dict):
+        return False  # NotPrincipal, malformed
+    names = principal.get("AWS", [])
+    for name in [names] if isinstance(names, str) else names:
+        if name in ("*", caller_account):
+            return True
+        parts = str(name).split(":")
+        # arn:<partition>:iam::<account>:root, or any user, role or session of that account
+        if len(parts) >= 6 and parts[0] == "arn" and parts[1] == partition:
+            if parts[4] == caller_account:
+                return True
+    return False
+
+
+def trust_allows(role_arn: str, caller_account: str) -> bool:
+    """Whether a principal of ``caller_account`` may assume ``role_arn`` (patch 7).
+
+    True for a role that does not exist in moto's IAM backend of its account (moto's own
+    behaviour, kept on purpose) and for anything that is not a role ARN (left to moto).
+    """
+    from moto.iam.models import iam_backends
+
+    parts = role_arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "iam":
+        return True
+    if not parts[5].startswith("role/"):
+        return True
+    partition, account, role_name = parts[1], parts[4], parts[5].rsplit("/", 1)[-1]
+    iam = dict.get(dict.get(iam_backends, account) or {}, partition)
+    roles = list(iam.roles.values()) if iam is not None else []
+    role = next((r for r in roles if r.name == role_name), None)
+    if role is None:
+        return True
+    document = role.assume_role_policy_document
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            try:
+                document = json.loads(urllib.parse.unquote(document))
+            except ValueError:
+                return True  # moto validates trust policies; nothing to judge here
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    if isinstance(statements, dict):
+        statements = [statements]
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action", [])
+        if isinstance(actions, str):
+            actions = [actions]
+        if not any(_action_matches(action, _ASSUME_ROLE) for action in actions):
+            continue
+        if _principal_allows(statement.get("Principal"), partition, caller_account):
+            return True
+    return False
 
 
 class _TrailStatusView:
@@ -317,6 +493,93 @@ def _shadow_trails() -> list[Patch]:
     ]
 
 
+def _organization_trails() -> list[Patch]:
+    """6. Member accounts see their management account's organization trails."""
+    from moto.cloudtrail import models as ct_models
+    from moto.cloudtrail.exceptions import TrailNotFoundException
+    from moto.cloudtrail.responses import CloudTrailResponse
+
+    backend_class = ct_models.CloudTrailBackend
+    original_describe_trails = backend_class.describe_trails
+    previous_get_trail_status = backend_class.get_trail_status
+    previous_get_event_selectors = backend_class.get_event_selectors
+    previous_get_insight_selectors = backend_class.get_insight_selectors
+    previous_get_trail_response = CloudTrailResponse.get_trail
+
+    def describe_trails(self: Any, include_shadow_trails: bool) -> list[Any]:
+        trails = list(original_describe_trails(self, include_shadow_trails))
+        if include_shadow_trails:
+            trails += [t for t in organization_trails(self) if t not in trails]
+        return trails
+
+    def get_trail_status(self: Any, name: str) -> Any:
+        own = original_describe_trails(self, True)
+        if not any(name in (trail.trail_name, trail.arn) for trail in own) and any(
+            trail.trail_name == name for trail in organization_trails(self)
+        ):
+            # a member names an organization trail by its ARN only; moto's wording
+            region, account = self.region_name, self.account_id
+            arn = f"arn:{self.partition}:cloudtrail:{region}:{account}:trail/{name}"
+            raise TrailNotFoundException(account_id=account, name=arn)
+        return previous_get_trail_status(self, name)
+
+    def get_event_selectors(self: Any, trail_name: str) -> Any:
+        try:
+            return previous_get_event_selectors(self, trail_name)
+        except TrailNotFoundException:
+            trail = _organization_trail(self, trail_name)
+            if trail is None:
+                raise
+        event_selectors, advanced_event_selectors = trail.get_event_selectors()
+        return trail.arn, event_selectors, advanced_event_selectors
+
+    def get_insight_selectors(self: Any, trail_name: str) -> Any:
+        try:
+            return previous_get_insight_selectors(self, trail_name)
+        except TrailNotFoundException:
+            trail = _organization_trail(self, trail_name)
+            if trail is None:
+                raise
+        return trail.arn, trail.get_insight_selectors()
+
+    def get_trail_response(self: Any) -> str:
+        try:
+            return previous_get_trail_response(self)
+        except TrailNotFoundException:
+            trail = _organization_trail(self.cloudtrail_backend, self._get_param("Name"))
+            if trail is None:
+                raise
+        return json.dumps({"Trail": trail.description(include_region=True)})
+
+    return [
+        (backend_class, "describe_trails", describe_trails),
+        (backend_class, "get_trail_status", get_trail_status),
+        (backend_class, "get_event_selectors", get_event_selectors),
+        (backend_class, "get_insight_selectors", get_insight_selectors),
+        (CloudTrailResponse, "get_trail", get_trail_response),
+    ]
+
+
+def _assume_role_trust() -> list[Patch]:
+    """7. AssumeRole of an existing role needs its trust policy to let the caller in."""
+    from moto.core.exceptions import AccessDeniedError
+    from moto.sts.responses import TokenResponse
+
+    original_assume_role = TokenResponse.assume_role
+
+    def assume_role(self: Any) -> Any:
+        role_arn = self._get_param("RoleArn") or ""
+        caller_account = self.backend.account_id
+        if not trust_allows(role_arn, caller_account):
+            _, caller_arn, _ = self.backend.get_caller_identity(self.get_access_key(), self.region)
+            raise AccessDeniedError(
+                user_arn=caller_arn, action=f"{_ASSUME_ROLE} on resource: {role_arn}"
+            )
+        return original_assume_role(self)
+
+    return [(TokenResponse, "assume_role", assume_role)]
+
+
 # A product ARN as EnableImportFindingsForProduct takes it (the account part is empty for
 # products such as Prowler's, the partner's account for others).
 _PRODUCT_ARN = re.compile(
@@ -400,15 +663,23 @@ PATCHES: dict[str, Callable[[], list[Patch]]] = {
     "event_selectors": _event_selectors,
     "shadow_trails": _shadow_trails,
     "securityhub_product_subscriptions": _securityhub_product_subscriptions,
+    "organization_trails": _organization_trails,
+    "assume_role_trust": _assume_role_trust,
 }
 
 
 @contextlib.contextmanager
 def patched_moto(*names: str) -> Iterator[None]:
-    """The named patches (default: all) while the block runs; moto's own classes after it."""
+    """The named patches (default: all) while the block runs; moto's own classes after it.
+
+    They are applied in the order of ``PATCHES``, as :func:`apply_patches` applies them.
+    """
+    unknown = [name for name in names if name not in PATCHES]
+    if unknown:
+        raise KeyError(unknown[0])
     saved: list[tuple[Any, str, Any]] = []
     try:
-        for name in names or tuple(PATCHES):
+        for name in (name for name in PATCHES if not names or name in names):
             for owner, attribute, value in PATCHES[name]():
                 saved.append((owner, attribute, owner.__dict__.get(attribute, _MISSING)))
                 setattr(owner, attribute, value)

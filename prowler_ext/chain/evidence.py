@@ -232,3 +232,11 @@ class EvidenceSource(Protocol):
     def key_problem(self, key: str, region: str, what: str) -> str | None | Gap:
         """Why CloudWatch alarms cannot publish to a topic encrypted with `key`, or None."""
         ...
+
+    def account_source(self, account: str) -> EvidenceSource | Gap:
+        """The evidence of another account the chain crosses into, or why it cannot be read."""
+        ...
+
+    def read_trail(self, trail: TrailEvidence) -> TrailEvidence:
+        """This account's trail as another account lists it, read where it lives."""
+        ...

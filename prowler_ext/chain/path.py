@@ -17,12 +17,13 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..control import Control
-from ..filterpattern import PatternError, RecordCase, Verdict, cached_coverage
+from ..filterpattern import PatternError, RecordCase, Verdict, cached_coverage, received_by
 from . import alarm as alarm_links
 from . import topic as topic_links
 from . import trail as trail_links
 from .evidence import (
     AlarmEvidence,
+    Arn,
     EvidenceSource,
     FilterSummary,
     Gap,
@@ -31,9 +32,9 @@ from .evidence import (
     MetricFilterEvidence,
     MetricKey,
     MetricTransformation,
-    TopicEvidence,
     TrailEvidence,
 )
+from .reader import AccountReader
 
 
 @dataclass(frozen=True)
@@ -87,57 +88,41 @@ class SearchResult:
     trail_gaps: list[Gap]
     account: str
     partition: str
+    other_accounts: list[str] = field(default_factory=list)  # read through their role
 
 
 _DIMENSION_VALUE = re.compile(r"\$\.(?P<path>[A-Za-z0-9_.\-]+)\Z")
 
 
 class PathSearch:
-    """One search over one account's evidence, for the events of one control."""
+    """One search over one account's evidence, for the events of one control.
+
+    The records to catch are the scanned account's own (`received_by`): an organization
+    trail's log group holds every member's. When the chain crosses into another account (an
+    organization trail of the management account, a topic of another account), the search
+    goes on in that account's evidence (`EvidenceSource.account_source`), or records why it
+    cannot."""
 
     def __init__(self, source: EvidenceSource, control: Control) -> None:
         self.source = source
-        self.cases: dict[str, RecordCase] = {case.name: case for case in control.records}
+        self.account = source.account
+        self.cases: dict[str, RecordCase] = {
+            case.name: received_by(case, source.account) for case in control.records
+        }
         self.events = control.events
         self.subject = control.subject
         self.event_sources = control.event_sources
-        self._filters: dict[LogGroupRef, list[FilterSummary] | Gap] = {}
-        self._details: dict[FilterSummary, MetricFilterEvidence | Gap] = {}
-        self._alarms: dict[MetricKey, list[AlarmEvidence] | Gap] = {}
-        self._math_alarms: dict[str, list[AlarmEvidence] | Gap] = {}
-        self._topics: dict[str, TopicEvidence | Gap] = {}
-        self._exists: dict[LogGroupRef, bool | None] = {}
+        self._readers: dict[str, AccountReader | Gap] = {source.account: AccountReader(source)}
 
-    # ------------------------------------------------------------------ cached reads
-    def _filters_on(self, ref: LogGroupRef) -> list[FilterSummary] | Gap:
-        if ref not in self._filters:
-            self._filters[ref] = self.source.filters_on(ref)
-        return self._filters[ref]
+    def _reader(self, account: str) -> AccountReader | Gap:
+        """The evidence of `account`: the scanned one's, or another's read through its role."""
+        if account not in self._readers:
+            other = self.source.account_source(account)
+            self._readers[account] = other if isinstance(other, Gap) else AccountReader(other)
+        return self._readers[account]
 
-    def _filter_details(self, summary: FilterSummary) -> MetricFilterEvidence | Gap:
-        if summary not in self._details:
-            self._details[summary] = self.source.filter_details(summary)
-        return self._details[summary]
-
-    def _alarms_on(self, key: MetricKey) -> list[AlarmEvidence] | Gap:
-        if key not in self._alarms:
-            self._alarms[key] = self.source.alarms_on(key)
-        return self._alarms[key]
-
-    def _math_alarms_in(self, region: str) -> list[AlarmEvidence] | Gap:
-        if region not in self._math_alarms:
-            self._math_alarms[region] = self.source.math_alarms(region)
-        return self._math_alarms[region]
-
-    def _topic(self, arn: str) -> TopicEvidence | Gap:
-        if arn not in self._topics:
-            self._topics[arn] = self.source.topic(arn)
-        return self._topics[arn]
-
-    def _log_group_exists(self, ref: LogGroupRef) -> bool | None:
-        if ref not in self._exists:
-            self._exists[ref] = self.source.log_group_exists(ref)
-        return self._exists[ref]
+    def other_accounts(self) -> list[str]:
+        return [a for a, r in self._readers.items() if a != self.account and not isinstance(r, Gap)]
 
     # ------------------------------------------------------------------ the search
     def run(self) -> SearchResult:
@@ -152,8 +137,25 @@ class PathSearch:
             for trail in qualifying:
                 if self._walk_trail(trail, result):
                     break
+            result.failure = self._located(result.failure)
             results.append(result)
-        return SearchResult(results, trails, trail_gaps, self.source.account, self.source.partition)
+        return SearchResult(
+            results,
+            trails,
+            trail_gaps,
+            self.source.account,
+            self.source.partition,
+            self.other_accounts(),
+        )
+
+    def _located(self, failure: Failure | None) -> Failure | None:
+        """A failure in another account says which account, so a responder goes there."""
+        if failure is None or failure.resource is None:
+            return failure
+        arn = Arn.parse(failure.resource.arn)
+        if arn is None or not arn.account or arn.account == self.account:
+            return failure
+        return replace(failure, sentence=f"in account {arn.account}, {failure.sentence}")
 
     def _qualifying_trails(
         self, trails: list[TrailEvidence]
@@ -163,17 +165,22 @@ class PathSearch:
         gaps: list[Gap] = []
         first_trail: TrailEvidence | None = None
         for trail in trails:
-            if trail.account and trail.account != self.source.account:
-                if trail.is_multi_region and trail.log_group_arn:
+            if trail.account and trail.account != self.account:
+                if not (trail.is_multi_region and trail.log_group_arn):
+                    continue  # cannot qualify, whatever its account holds
+                owner = self._reader(trail.account)
+                if isinstance(owner, Gap):
                     gaps.append(
                         Gap(
                             f"trail {trail.name} is an organization trail of account "
-                            f"{trail.account}; its log group, filters and alarms live there",
-                            None,
+                            f"{trail.account}, which holds its log group, filters and alarms: "
+                            f"{owner.what}",
+                            owner.permission,
                             trail.home_region,
                         )
                     )
-                continue
+                    continue
+                trail = owner.source.read_trail(trail)
             trail_problems, trail_gaps = trail_links.assess(trail, self.event_sources)
             if trail_problems:
                 problems.append(trail_problems[0])
@@ -210,21 +217,23 @@ class PathSearch:
             _log_group_arn(ref),
             ref.region,
         )
-        if ref.account != self.source.account:
+        reader = self._reader(ref.account)
+        if isinstance(reader, Gap):
             result.gaps.append(
                 Gap(
-                    f"trail {trail.name} delivers to log group {ref.name} in account {ref.account}",
-                    None,
+                    f"trail {trail.name} delivers to log group {ref.name} in account "
+                    f"{ref.account}: {reader.what}",
+                    reader.permission,
                     ref.region,
                 )
             )
             return False
-        summaries = self._filters_on(ref)
+        summaries = reader.filters_on(ref)
         if isinstance(summaries, Gap):
             result.gaps.append(summaries)
             return False
         if not summaries:
-            exists = self._log_group_exists(ref)
+            exists = reader.log_group_exists(ref)
             if exists is False:
                 sentence = f"trail {trail.name} delivers to log group {ref}, which does not exist"
             else:
@@ -233,7 +242,7 @@ class PathSearch:
             return False
         catching = self._catching_filters(ref, summaries, result)
         for summary in catching:
-            details = self._filter_details(summary)
+            details = reader.filter_details(summary)
             if isinstance(details, Gap):
                 result.gaps.append(details)
                 continue
@@ -245,7 +254,7 @@ class PathSearch:
             )
             prefix = (trail_resource, group_resource, filter_resource)
             for transformation in details.transformations:
-                if self._walk_metric(details, transformation, prefix, result):
+                if self._walk_metric(reader, details, transformation, prefix, result):
                     return True
         return False
 
@@ -324,6 +333,7 @@ class PathSearch:
 
     def _walk_metric(
         self,
+        reader: AccountReader,
         details: MetricFilterEvidence,
         transformation: MetricTransformation,
         prefix: tuple[Resource, ...],
@@ -370,13 +380,13 @@ class PathSearch:
         key = MetricKey(
             details.region, transformation.namespace, transformation.metric_name, dimensions
         )
-        alarms = self._alarms_on(key)
+        alarms = reader.alarms_on(key)
         if isinstance(alarms, Gap):
             result.gaps.append(alarms)
             return False
         if self._walk_alarms(alarms, key, value, transformation, prefix, result):
             return True
-        math_alarms = self._math_alarms_in(details.region)
+        math_alarms = reader.math_alarms(details.region)
         if isinstance(math_alarms, Gap):
             result.gaps.append(math_alarms)
             return False
@@ -447,17 +457,18 @@ class PathSearch:
         topic_region = topic_arn_parts[3] if len(topic_arn_parts) > 3 else ""
         topic_resource = Resource(Link.TOPIC, topic_name, topic_arn, topic_region)
         account = topic_arn_parts[4] if len(topic_arn_parts) > 4 else ""
-        if account != self.source.account:
+        reader = self._reader(account) if account else Gap("its ARN names no account")
+        if isinstance(reader, Gap):
             result.gaps.append(
                 Gap(
                     f"alarm {alarm.name} notifies SNS topic {topic_arn} in account {account}, "
-                    "whose subscriptions the check cannot see",
-                    None,
+                    f"whose subscriptions the check cannot see: {reader.what}",
+                    reader.permission,
                     topic_region,
                 )
             )
             return False
-        topic = self._topic(topic_arn)
+        topic = reader.topic(topic_arn)
         if isinstance(topic, Gap):
             result.gaps.append(topic)
             return False
@@ -480,13 +491,17 @@ class PathSearch:
                 )
             )
             return False
+        alarm_arn = Arn.parse(alarm.arn)
+        alarm_account = alarm_arn.account if alarm_arn and alarm_arn.account else account
         refused = topic_links.publish_problem(
-            topic.policy, topic_links.PublishRequest(topic.arn, account, alarm.arn), topic_name
+            topic.policy,
+            topic_links.PublishRequest(topic.arn, alarm_account, alarm.arn),
+            topic_name,
         )
         if self._record(refused, Link.TOPIC, topic_resource, result):
             return False
         if topic.confirmed and topic.subscriptions:
-            notification = topic_links.AlarmNotification(alarm.name, alarm.arn, account)
+            notification = topic_links.AlarmNotification(alarm.name, alarm.arn, alarm_account)
             verdicts = [topic_links.receives(s, notification) for s in topic.subscriptions]
             receiving = sum(1 for v in verdicts if v is None)
             if not receiving:

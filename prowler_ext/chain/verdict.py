@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .evidence import Gap, Link
+from .evidence import Arn, Gap, Link
 from .path import EventResult, Resource, SearchResult
 
 PASS, FAIL, MANUAL = "PASS", "FAIL", "MANUAL"
@@ -30,8 +30,10 @@ def decide(search: SearchResult, subject: str) -> ChainVerdict:
     if not missing:
         first = events[0]
         alarms = {r.path[-2].arn for r in events}
+        where = _other_account(first, search.account)
         sentence = (
-            f"All {len(events)} {subject} events reach a confirmed subscriber: {_path_text(first)}"
+            f"All {len(events)} {subject} events reach a confirmed subscriber{where}: "
+            f"{_path_text(first)}"
         )
         if len(alarms) > 1:
             sentence += f" (and {len(alarms) - 1} more alarm path{'s' if len(alarms) > 2 else ''})"
@@ -90,6 +92,17 @@ def _names(results: list[EventResult], total: int, subject: str, every: str = ""
     return ", ".join(r.event for r in results)
 
 
+def _other_account(result: EventResult, account: str) -> str:
+    """ " through account X" when the path's log group is another account's (an organization
+    trail's), so the responder knows where its alarm and topic live."""
+    for resource in result.path:
+        if resource.link == Link.LOG_GROUP:
+            arn = Arn.parse(resource.arn)
+            if arn is not None and arn.account and arn.account != account:
+                return f" through account {arn.account}"
+    return ""
+
+
 def _path_text(result: EventResult) -> str:
     parts = []
     for resource in result.path:
@@ -132,6 +145,7 @@ def _evidence(search: SearchResult, gaps: list[Gap]) -> dict:
         per_event[result.event] = entry
     return {
         "account": search.account,
+        "other_accounts_read": list(search.other_accounts),
         "events": per_event,
         "not_visible": [_gap_dict(g) for g in gaps],
         "trails": [

@@ -16,7 +16,7 @@ formula, `coverage_search` the search, `coverage_witness` the counterexample), `
 from .answers import Coverage, Verdict
 from .ast import Pattern
 from .caches import purge_caches
-from .cloudtrail import RecordCase, api_call, violation
+from .cloudtrail import RecordCase, api_call, received_by, violation
 from .coverage import cached_coverage, coverage
 from .errors import PatternError
 from .matcher import matches, record_text
@@ -34,6 +34,7 @@ __all__ = [
     "matches",
     "parse",
     "purge_caches",
+    "received_by",
     "record_text",
     "violation",
 ]

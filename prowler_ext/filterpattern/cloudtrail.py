@@ -26,7 +26,7 @@ call, its `eventName`, `eventSource`, `eventType`, `readOnly`, `managementEvent`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
@@ -246,6 +246,26 @@ def api_call(name: str, source: str | None = None, *, read_only: bool = False) -
             (("eventCategory",), "Management"),
         ),
     )
+
+
+def received_by(case: RecordCase, account: str) -> RecordCase:
+    """The records of `case` that one account received: those whose `recipientAccountId` is
+    that account, or absent.
+
+    A trail of one account holds only that account's records, but an organization trail's log
+    group holds every member's, so what must be caught for an account is its own records. The
+    record reference gives `recipientAccountId` as "the account ID that received this event",
+    "Optional: True" ("only present when it applies to the service, API, or event type"): a
+    record without it may be the account's, so a filter must catch those too. Nothing else in
+    a record names the receiving account (`userIdentity.accountId` is the caller's, which a
+    cross-account call makes another account's, and is optional as well).
+    """
+    if not account:
+        return case
+    own = f'($.recipientAccountId NOT EXISTS) || ($.recipientAccountId = "{account}")'
+    inner = case.condition.strip()[1:-1].strip() if case.condition.strip() else ""
+    condition = f"{{ ({inner}) && ({own}) }}" if inner else f"{{ {own} }}"
+    return replace(case, condition=condition)
 
 
 def case_of(case: RecordCase | str) -> RecordCase:

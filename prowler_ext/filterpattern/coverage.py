@@ -99,7 +99,11 @@ def _cached_coverage(text: str, case: RecordCase, budget: int) -> Coverage:
         search.replay(shared)
     found = search.findings
     if found.counterexample is not None:
-        described = describe(found.counterexample_env, search.formula.conditions)
+        described = describe(
+            found.counterexample_env,
+            search.formula.conditions,
+            search.formula.pattern_variables(),
+        )
         reason = (
             f"{article(event_name)} {event_name} record with {described} does not match"
             if described

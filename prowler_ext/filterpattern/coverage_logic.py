@@ -55,6 +55,7 @@ class Formula:
         else:
             self.expression = pattern.expression
         self.conditions = tuple(conditions)
+        self.pattern_conditions = len(pattern.conditions)  # the first ones are the pattern's
         self.index = {id(c): i for i, c in enumerate(self.conditions)}
         self.constant: dict[int, Truth] = {}
         self.variable_of: dict[int, Any] = {}
@@ -94,6 +95,12 @@ class Formula:
                 path = selector.path
                 self.variables.setdefault(path, Variable(path, detail)).conditions.append(i)
                 self.variable_of[i] = path
+
+    def pattern_variables(self) -> set[Any]:
+        """The variables the pattern's own conditions read (not only the record class's)."""
+        return {
+            self.variable_of[i] for i in range(self.pattern_conditions) if i in self.variable_of
+        }
 
     def signature(self) -> tuple:
         """What a proof depends on besides the pattern: the constant conditions' values."""

@@ -139,10 +139,16 @@ class WitnessBuilder:
         return None
 
 
-def describe(env: dict, conditions: tuple[ast.Condition, ...] = ()) -> str:
-    """The assignment in words: `requestParameters.x absent, no field matching $.* = "y"`."""
+def describe(
+    env: dict, conditions: tuple[ast.Condition, ...] = (), only: set[Any] | None = None
+) -> str:
+    """The assignment in words: `requestParameters.x absent, no field matching $.* = "y"`.
+    With `only`, just those variables (the pattern's: what the record class alone fixes,
+    such as the receiving account, is not what the responder must change)."""
     parts = []
     for key, (value_class, _) in env.items():
+        if only is not None and key not in only:
+            continue
         if key[0] == "wildcard":
             condition = conditions[key[1]] if conditions else None
             if isinstance(condition, ast.Comparison):

@@ -61,6 +61,8 @@ class Planner(PlanPart):
     # ------------------------------------------------------------------ entry
     def plan(self) -> Plan:
         plan = Plan(total=len(self.control.events), subject=self.control.subject)
+        if self.source.account != self.result.account:
+            plan.account = self.source.account  # printed for that account, never applied
         if not self.missing:
             plan.complete = True
             return plan
@@ -108,10 +110,13 @@ class Planner(PlanPart):
 
     # ------------------------------------------------------------------ trail and log group
     def _qualifying_trail(self) -> TrailEvidence:
-        account = self.result.account
+        account = self.source.account
         for trail in self.result.trails:
             if trail.account and trail.account != account:
                 continue
+            if trail.account != self.result.account:
+                # an organization trail as a member lists it: read where it lives
+                trail = self.source.read_trail(trail)
             problems, gaps = trail_links.assess(trail, self.control.event_sources)
             if not problems and not gaps:
                 return trail
@@ -128,7 +133,7 @@ class Planner(PlanPart):
         )
 
     def _check_log_group(self, trail: TrailEvidence, ref: LogGroupRef) -> None:
-        if ref.account != self.result.account:
+        if ref.account != self.source.account:
             raise BlockedError(
                 f"trail {trail.name} delivers to log group {ref.name} in account {ref.account}; "
                 "the fixer only changes the audited account"

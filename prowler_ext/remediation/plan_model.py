@@ -59,6 +59,8 @@ class Plan:
     blocked: list[str] = field(default_factory=list)
     awaiting: tuple[str, ...] = ()  # subscriptions the path will wait on
     complete: bool = False  # every event already reaches a confirmed subscriber
+    # another account's plan (an organization trail's owner): printed, never applied
+    account: str = ""
 
 
 class BlockedError(Exception):

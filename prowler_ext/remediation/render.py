@@ -52,9 +52,18 @@ class Report:
             return
         if plan.steps:
             count = len(plan.steps)
-            self.line(f"Plan ({count} change{'s' if count != 1 else ''}):")
+            where = f" in account {plan.account}" if plan.account else ""
+            self.line(f"Plan{where} ({count} change{'s' if count != 1 else ''}):")
             for number, step in enumerate(plan.steps, 1):
                 self.line(f"{number}. {step.summary}", 1)
+
+    def elsewhere(self, plan: Plan, check_id: str) -> None:
+        self.line(
+            f"Nothing was changed: these changes are for account {plan.account}, which holds "
+            "the organization trail's log group, and the fixer changes only the scanned account. "
+            f"Make them there, or run prowler aws --checks {check_id} --fixer with credentials "
+            f"of account {plan.account}."
+        )
 
     def nothing_left(self, plan: Plan) -> None:
         self.line(

@@ -18,15 +18,17 @@ from typing import Any
 from prowler.lib.logger import logger
 
 from ..chain import judge, search
-from ..chain.evidence import Link
+from ..chain.evidence import Gap, Link
+from ..chain.path import SearchResult
 from ..chain.verdict import PASS, ChainVerdict
 from ..control import Control
 from ..prowler_source import ProwlerEvidence
 from .account import AwsAccount
 from .apply import apply
 from .plan import Planner
+from .plan_model import Plan
 from .render import Report
-from .settings import SettingsError, config_file_problem, load
+from .settings import FixerSettings, SettingsError, config_file_problem, load
 
 
 def fix(
@@ -66,6 +68,8 @@ def _fix(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any
     result = search(source, control)
     account = AwsAccount(logs, cloudwatch, sns, source.account, source.partition)
     plan = Planner(result, source, settings, account, control).plan()
+    if plan.blocked:
+        plan = _owner_plan(result, source, settings, control) or plan
     report.plan(plan)
     if plan.complete:
         return True
@@ -74,6 +78,9 @@ def _fix(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any
     if not plan.steps:
         report.nothing_left(plan)
         return True
+    if plan.account:
+        report.elsewhere(plan, control.check_id)
+        return False
     if settings.dry_run:
         report.dry_run()
         return False
@@ -90,6 +97,26 @@ def _fix(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any
         return True
     report.not_fixed(recheck)
     return False
+
+
+def _owner_plan(
+    result: SearchResult, source: ProwlerEvidence, settings: FixerSettings, control: Control
+) -> Plan | None:
+    """The repair in the account that owns the organization trail, when the scanned account
+    has no trail of its own that qualifies: planned there, through the role the check reads
+    it with, to be printed, never applied (the fixer changes only the scanned account)."""
+    for trail in result.trails:
+        if not trail.account or trail.account == result.account or not trail.log_group_arn:
+            continue
+        owner = source.account_source(trail.account)
+        if isinstance(owner, Gap):
+            return None
+        account = AwsAccount(
+            owner.logs, owner.cloudwatch, owner.sns, owner.account, owner.partition
+        )
+        plan = Planner(result, owner, settings, account, control).plan()
+        return None if plan.blocked else plan
+    return None
 
 
 def _recheck(control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any):

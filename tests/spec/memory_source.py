@@ -52,6 +52,7 @@ from prowler_ext.chain.evidence import (
 )
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 from prowler_ext.key_policy import key_policy_problem
+from prowler_ext.other_accounts import OtherAccounts, assume_refused
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "999999999999"
@@ -182,10 +183,11 @@ class Topic:
     subscriptions: Sequence[Subscription] = (Subscription(),)
     kms_key: str | None = None  # KmsMasterKeyId
     policy: dict | str | None = None  # None: the policy AWS gives a new topic
+    account: str = ACCOUNT
 
     @property
     def arn(self) -> str:
-        return topic_arn(self.name, self.region)
+        return topic_arn(self.name, self.region, self.account)
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,10 @@ class Account:
     deny: Sequence[tuple[str, str]] = ()  # (permission, region or resource name or "*")
     regions: Sequence[str] = REGIONS  # the regions the scan audits
     id: str = ACCOUNT
+    # other accounts a chain may cross into, read through `organization_trail_role_arn`
+    others: Sequence[Account] = ()
+    role: str | None = None  # the key's value; None: not configured
+    refused_roles: Sequence[str] = ()  # role ARNs whose sts:AssumeRole is refused
 
 
 COMPLETE = Account(trails=(Trail(),), filters=(Filter(),), alarms=(Alarm(),), topics=(Topic(),))
@@ -272,6 +278,25 @@ class MemoryEvidence:
             None,
             region,
         )
+
+    # ------------------------------------------------------------------ other accounts
+    def account_source(self, account: str) -> MemoryEvidence | Gap:
+        if account == self.account:
+            return self
+        config = OtherAccounts(self.data.role, None, None, frozenset(self.data.regions), "aws")
+        role = config.role_arn(account)
+        if isinstance(role, Gap):
+            return role
+        if role in self.data.refused_roles:
+            return assume_refused(role, "AccessDenied")
+        other = next((a for a in self.data.others if a.id == account), Account(id=account))
+        return MemoryEvidence(replace(other, role=self.data.role, others=self.data.others))
+
+    def read_trail(self, trail: TrailEvidence) -> TrailEvidence:
+        found = next((t for t in self.data.trails if t.arn == trail.arn), None)
+        if found is None:
+            return replace(trail, is_logging=None, selectors_read=False)
+        return self._trail(found)
 
     # ------------------------------------------------------------------ trails
     def trails(self) -> tuple[list[TrailEvidence], list[Gap]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,11 @@ MATH_PASSES = PASSES.replace("alarm gateway-changes", "alarm gateway-math")
 INTERNET = "{ ($.eventName = *InternetGateway) }"
 CUSTOMER = "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) }"
 KMS_KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
+SET_THE_KEY = (
+    "set organization_trail_role_arn in the aws section of Prowler's config file "
+    "(--config-file) to a role the scan may assume there, e.g. "
+    "arn:aws:iam::{account_id}:role/ProwlerScan"
+)
 # the key policy the moto tests use: the account's root, and CloudWatch's grant
 OWNER_KEY_GRANT, CLOUDWATCH_KEY_GRANT = CLOUDWATCH_KEY_POLICY["Statement"]
 
@@ -222,15 +228,141 @@ TRAIL = [
         with_trail(log_group=f"arn:aws:logs:us-east-1:{OTHER_ACCOUNT}:log-group:org-trail:*"),
         MANUAL,
         CANNOT + f"trail management-events delivers to log group org-trail in account "
-        f"{OTHER_ACCOUNT}.",
+        f"{OTHER_ACCOUNT}: {SET_THE_KEY}.",
         id="log-group-of-another-account",
     ),
+]
+
+# ------------------------------------------------------------------ organizations
+# The scanned account is a member (ACCOUNT); the organization trail, its log group, filter,
+# alarm and topic live in the management account (OTHER_ACCOUNT), read through the role.
+ROLE = "arn:aws:iam::{account_id}:role/ProwlerScan"
+OWNER_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/ProwlerScan"
+THIRD_ACCOUNT = "222222222222"
+ORG_TRAIL = Trail(name="org-trail", owner=OTHER_ACCOUNT, log_group="org-trail-logs")
+OWNER_TOPIC = topic_arn(account=OTHER_ACCOUNT)
+
+
+def management(**overrides: Any) -> Account:
+    """The management account: the organization trail and the benchmark's chain on it."""
+    chain = complete_account(
+        id=OTHER_ACCOUNT,
+        trails=(ORG_TRAIL,),
+        filters=(Filter(log_group="org-trail-logs"),),
+        alarms=(Alarm(actions=(OWNER_TOPIC,)),),
+        topics=(Topic(account=OTHER_ACCOUNT),),
+    )
+    return replace(chain, **overrides)
+
+
+def member(owner: Account | None = None, **overrides: Any) -> Account:
+    """A member account: nothing of its own, the organization trail listed, the role set."""
+    base = Account(trails=(ORG_TRAIL,), others=(owner or management(),), role=ROLE)
+    return replace(base, **overrides)
+
+
+def narrowed(condition: str) -> Account:
+    """A member whose management account's filter also requires `condition`."""
+    pattern = "{ (" + BENCHMARK_PATTERN[2:-2] + f") && {condition} }}"
+    return member(management(filters=(Filter(log_group="org-trail-logs", pattern=pattern),)))
+
+
+OWNER_PATH = (
+    "trail org-trail -> log group org-trail-logs (us-east-1) -> metric filter gateway-changes "
+    "-> alarm gateway-changes -> SNS topic security-alerts (1 confirmed subscription)"
+)
+ORG_FILTER = "metric filter gateway-changes on log group org-trail-logs (us-east-1)"
+ORG_NONE_CAUGHT = (
+    f"{NONE_CAUGHT}in account {OTHER_ACCOUNT}, {ORG_FILTER} catches no network gateway event "
+    "(for example, a "
+)
+
+ORGANIZATION = [
     pytest.param(
-        with_trail(name="org-trail", owner=OTHER_ACCOUNT, log_group="org-trail-logs"),
+        member(),
+        PASS,
+        f"All 6 network gateway events reach a confirmed subscriber through account "
+        f"{OTHER_ACCOUNT}: {OWNER_PATH}.",
+        id="organization-trail-read-through-the-role",
+    ),
+    pytest.param(
+        member(role=None),
         MANUAL,
-        CANNOT + f"trail org-trail is an organization trail of account {OTHER_ACCOUNT}; its log "
-        "group, filters and alarms live there.",
-        id="organization-trail",
+        CANNOT + f"trail org-trail is an organization trail of account {OTHER_ACCOUNT}, which "
+        f"holds its log group, filters and alarms: {SET_THE_KEY}.",
+        id="organization-trail-without-the-key",
+    ),
+    pytest.param(
+        member(refused_roles=(OWNER_ROLE,)),
+        MANUAL,
+        CANNOT + f"trail org-trail is an organization trail of account {OTHER_ACCOUNT}, which "
+        f"holds its log group, filters and alarms: sts:AssumeRole on {OWNER_ROLE} was refused "
+        "(AccessDenied) (needs sts:AssumeRole).",
+        id="organization-trail-role-refused",
+    ),
+    pytest.param(
+        member(role="arn:aws:iam::333333333333:role/ProwlerScan"),
+        MANUAL,
+        CANNOT + f"trail org-trail is an organization trail of account {OTHER_ACCOUNT}, which "
+        "holds its log group, filters and alarms: organization_trail_role_arn names a role of "
+        f"account 333333333333, not of account {OTHER_ACCOUNT} (write {{account_id}} where the "
+        "account goes).",
+        id="organization-trail-role-of-another-account",
+    ),
+    pytest.param(
+        member(management(topics=(Topic(account=OTHER_ACCOUNT, subscriptions=()),))),
+        FAIL,
+        NONE_REACH + f"in account {OTHER_ACCOUNT}, {NOTIFIES}which has no confirmed subscription.",
+        id="organization-trail-broken-in-the-management-account",
+    ),
+    pytest.param(
+        member(management(trails=(replace(ORG_TRAIL, logging=False),))),
+        FAIL,
+        NONE_CAUGHT + f"in account {OTHER_ACCOUNT}, no trail qualifies (trail org-trail is not "
+        "logging).",
+        id="organization-trail-stopped",
+    ),
+    pytest.param(
+        narrowed(f'($.recipientAccountId = "{THIRD_ACCOUNT}")'),
+        FAIL,
+        ORG_NONE_CAUGHT
+        + "CreateCustomerGateway record with recipientAccountId absent does not match).",
+        id="filter-narrowed-to-another-member",
+    ),
+    pytest.param(
+        narrowed(f'($.recipientAccountId = "{ACCOUNT}")'),
+        FAIL,
+        ORG_NONE_CAUGHT
+        + "CreateCustomerGateway record with recipientAccountId absent does not match).",
+        id="filter-narrowed-to-the-member-misses-records-without-the-field",
+    ),
+    pytest.param(
+        narrowed(f'(($.recipientAccountId = "{ACCOUNT}") || ($.recipientAccountId NOT EXISTS))'),
+        PASS,
+        f"All 6 network gateway events reach a confirmed subscriber through account "
+        f"{OTHER_ACCOUNT}: {OWNER_PATH}.",
+        id="filter-narrowed-to-the-member-with-records-without-the-field",
+    ),
+    pytest.param(
+        narrowed(
+            f'(($.recipientAccountId = "{THIRD_ACCOUNT}") || ($.recipientAccountId NOT EXISTS))'
+        ),
+        FAIL,
+        ORG_NONE_CAUGHT
+        + f'CreateCustomerGateway record with recipientAccountId = "{ACCOUNT}" does not match).',
+        id="filter-of-another-member-with-records-without-the-field",
+    ),
+    pytest.param(
+        complete_account(
+            alarms=(Alarm(actions=(topic_arn(account=OTHER_ACCOUNT),)),),
+            others=(Account(id=OTHER_ACCOUNT, topics=(Topic(account=OTHER_ACCOUNT),)),),
+            role=ROLE,
+        ),
+        FAIL,
+        NONE_REACH + f"in account {OTHER_ACCOUNT}, SNS topic security-alerts's access policy "
+        "does not let CloudWatch publish to it (no statement allows cloudwatch.amazonaws.com or "
+        f"account {ACCOUNT} sns:Publish of this alarm's notification).",
+        id="topic-of-another-account-default-policy",
     ),
 ]
 
@@ -671,7 +803,7 @@ TOPIC_LINKS = [
         MANUAL,
         CANNOT + f"alarm gateway-changes notifies SNS topic arn:aws:sns:us-east-1:"
         f"{OTHER_ACCOUNT}:central-alerts in account {OTHER_ACCOUNT}, whose subscriptions the "
-        "check cannot see.",
+        f"check cannot see: {SET_THE_KEY}.",
         id="topic-of-another-account",
     ),
     pytest.param(
@@ -1008,7 +1140,7 @@ PARTIAL = [
 ]
 
 CASES = TRAIL + LOG_GROUP + METRIC_FILTER + METRIC + ALARM + METRIC_MATH + TOPIC_LINKS + GAPS
-CASES += SEVERAL_PATHS + PARTIAL
+CASES += SEVERAL_PATHS + PARTIAL + ORGANIZATION
 
 
 @pytest.mark.parametrize(("account", "status", "sentence"), CASES)

@@ -626,8 +626,10 @@ def test_organization_trail_of_the_management_account_is_manual(aws):
     assert finding.status == "MANUAL"
     assert finding.status_extended == (
         "Cannot tell whether the 6 network gateway events reach a person: trail org-trail is an "
-        f"organization trail of account {management}; its log group, filters and alarms live "
-        "there."
+        f"organization trail of account {management}, which holds its log group, filters and "
+        "alarms: set organization_trail_role_arn in the aws section of Prowler's config file "
+        "(--config-file) to a role the scan may assume there, e.g. "
+        "arn:aws:iam::{account_id}:role/ProwlerScan."
     )
 
 
