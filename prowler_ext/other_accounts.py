@@ -95,12 +95,14 @@ class OtherAccounts:
         session_config: Any,
         regions: frozenset[str],
         partition: str,
+        sts_region: str | None = None,
     ) -> None:
         self.role_template = role_template
         self.original_session = original_session
         self.session_config = session_config
         self.regions = regions
         self.partition = partition
+        self.sts_region = sts_region  # the scan's home region: in the scan's partition
         self._sources: dict[str, Any] = {}
 
     @classmethod
@@ -115,6 +117,7 @@ class OtherAccounts:
             getattr(session, "session_config", None),
             frozenset(getattr(cloudtrail_client, "regional_clients", None) or ()),
             str(getattr(cloudtrail_client, "audited_partition", "aws") or "aws"),
+            getattr(cloudtrail_client, "region", None),
         )
 
     def role_arn(self, account: str) -> str | Gap:
@@ -176,7 +179,7 @@ class OtherAccounts:
     def _assumed_session(self, role: str) -> Any:
         import boto3
 
-        region = self.original_session.region_name or "us-east-1"
+        region = self.sts_region or self.original_session.region_name or "us-east-1"
         try:
             sts = self.original_session.client(
                 "sts", region_name=region, config=self.session_config

@@ -310,6 +310,14 @@ ORGANIZATION = [
         id="organization-trail-role-of-another-account",
     ),
     pytest.param(
+        member(role="ProwlerScan"),
+        MANUAL,
+        CANNOT + f"trail org-trail is an organization trail of account {OTHER_ACCOUNT}, which "
+        "holds its log group, filters and alarms: organization_trail_role_arn is 'ProwlerScan', "
+        "not an IAM role ARN such as arn:aws:iam::{account_id}:role/ProwlerScan.",
+        id="organization-trail-role-not-an-arn",
+    ),
+    pytest.param(
         member(management(topics=(Topic(account=OTHER_ACCOUNT, subscriptions=()),))),
         FAIL,
         NONE_REACH + f"in account {OTHER_ACCOUNT}, {NOTIFIES}which has no confirmed subscription.",
