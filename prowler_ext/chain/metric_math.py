@@ -34,8 +34,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Lark, Transformer
+from lark import Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from ..lark_cache import cached_lark
 
 GRAMMAR = (Path(__file__).parent / "metric_math.lark").read_text(encoding="utf-8")
 
@@ -142,9 +144,9 @@ class _ToNodes(Transformer):
         return Binary(name, left, right, _depth(left, right))
 
 
-_LARK = Lark(
+_LARK = cached_lark(
+    "metric-math",
     GRAMMAR,
-    parser="lalr",
     lexer="contextual",
     maybe_placeholders=True,
     transformer=_ToNodes(),

@@ -29,6 +29,7 @@ from lark.exceptions import (
     VisitError,
 )
 
+from ..lark_cache import cached_lark
 from . import ast
 from .errors import PatternError
 
@@ -96,9 +97,9 @@ _CURRENT = threading.local()  # the text being parsed, for the transformer's mes
 
 def _load_parser() -> Lark:
     grammar = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
-    return Lark(
+    return cached_lark(
+        "filterpattern",
         grammar,
-        parser="lalr",
         lexer="contextual",
         start=["json_pattern", "delimited_pattern", "term_pattern"],
         propagate_positions=False,
