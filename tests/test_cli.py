@@ -10,6 +10,7 @@ from prowler.config.config import prowler_version
 from prowler_ext import __version__, doctor
 from prowler_ext.cli import EXIT_BAD_PATTERN, main
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+from tools.frameworks import generate
 
 
 def test_version_names_the_plugin_and_prowler(capsys):
@@ -63,7 +64,8 @@ def test_doctor_says_the_installed_prowler_loads_check_frameworks_and_fixer(caps
     )
     assert out[1].startswith(f"check: {NETWORK_GATEWAY_CHANGES.check_id} ")
     assert out[2] == f"frameworks: {', '.join(sorted(doctor.plugin_frameworks()))}"
-    assert len(doctor.plugin_frameworks()) == 8
+    assert doctor.plugin_frameworks() == {name.removesuffix(".json") for name in generate()}
+    assert len(doctor.plugin_frameworks()) == 29  # 8 CIS versions, 21 other frameworks
 
 
 def test_doctor_names_what_an_older_prowler_does_not_load():

@@ -15,6 +15,7 @@ import re
 import botocore.session
 import pytest
 from botocore.validate import ParamValidator
+from prowler.lib.outputs.asff.asff import ASFF
 
 from testkit.account import (
     CUSTOMER_GATEWAY_EVENTS,
@@ -257,7 +258,12 @@ def test_asff_is_a_valid_batch_import_findings_request(scan_board, scan):
 
     ours = [f for f in findings if f["GeneratorId"] == f"prowler-{OUR_CHECK}"]
     assert len(ours) == 1
-    assert "CIS-3.0 4.12" in ours[0]["Compliance"]["RelatedRequirements"]
+    # every framework key of ours (the built-in's 29), as Prowler puts any finding's in ASFF:
+    # the first 20 (its cap), "<key> <ids>" cut to 63 characters
+    (ocsf,) = finished(scan_board, scan).findings_of(OUR_CHECK)
+    compliance = ocsf["unmapped"]["compliance"]
+    assert compliance["CIS-3.0"] == ["4.12"] and len(compliance) == 29
+    assert ours[0]["Compliance"]["RelatedRequirements"] == ASFF.format_compliance(compliance)[1]
     (resource,) = ours[0]["Resources"]
     assert resource["Type"] == "AwsCloudTrailTrail"
     assert resource["Id"] == f"arn:aws:cloudtrail:us-east-1:{SCENARIOS[scan].account_id}:trail"

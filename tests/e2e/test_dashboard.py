@@ -30,7 +30,7 @@ from prowler.lib.check.compliance_models import load_compliance_framework
 
 from testkit.account import seed_compliant_account
 from testkit.moto_server import running_moto_server
-from testkit.prowler_cli import BUILTIN_CHECK, OUR_CHECK, ProwlerRun, run_prowler
+from testkit.prowler_cli import BUILTIN_CHECK, OUR_CHECK, PROJECT_ROOT, ProwlerRun, run_prowler
 
 # one xdist worker per module: its prowler run and its dashboard are shared by its tests
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_dashboard")]
@@ -43,6 +43,21 @@ LEVELS = ("Level_1", "Level_2")
 REQUIREMENT = "4.12 - Ensure a log metric filter and alarm exist for changes to network gateways"
 PAGE_CALLBACK = ".._pages_content.children..._pages_store.data.."
 PASS_ICON = "✅"
+
+
+# Our other frameworks (the built-in's frameworks that map its 4.12 check, NIST, SOC 2, ISO …):
+# written by the same scan, each opened in the dashboard.
+OTHER_FRAMEWORKS = sorted(
+    path.stem
+    for path in (PROJECT_ROOT / "prowler_ext" / "compliance").glob("*-semantic_aws.json")
+    if not path.stem.startswith("cis_")
+)
+
+
+def dashboard_entry(framework: str) -> str:
+    """The dropdown entry the dashboard makes of a framework's CSV (see the module's text)."""
+    name = framework.upper()
+    return name.replace("_AWS", "") if "AWS_" in name else name.replace("_AWS", " - AWS")
 
 
 def builtin_checks_but_4_12() -> list[str]:
@@ -59,7 +74,7 @@ def scan(tmp_path_factory: pytest.TempPathFactory) -> ProwlerRun:
     with running_moto_server(log_path=root / "moto-server.log") as server:
         seed_compliant_account(server.endpoint_url)
         run = run_prowler(
-            ["aws", "--compliance", BUILTIN_FRAMEWORK, OUR_FRAMEWORK]
+            ["aws", "--compliance", BUILTIN_FRAMEWORK, OUR_FRAMEWORK, *OTHER_FRAMEWORKS]
             + ["--excluded-check", *builtin_checks_but_4_12()]
             + ["-f", "us-east-1", "--no-banner", "-z"],
             server.env(),
@@ -68,7 +83,7 @@ def scan(tmp_path_factory: pytest.TempPathFactory) -> ProwlerRun:
             start="warm",
         )
     assert not run.crashed, run.describe()
-    for framework in (OUR_FRAMEWORK, BUILTIN_FRAMEWORK):
+    for framework in (OUR_FRAMEWORK, BUILTIN_FRAMEWORK, *OTHER_FRAMEWORKS):
         assert run.compliance_file(framework).is_file(), run.describe()
     return run
 
@@ -180,7 +195,8 @@ def render(dash: DashClient, page: dict[str, dict], entry: str) -> dict[str, Any
 
 def test_compliance_page_lists_our_framework_next_to_the_builtin(page):
     entries = [option["value"] for option in page["report-compliance-filter"]["options"]]
-    assert entries == sorted(f"{name} - {level}" for name in (OURS, BUILTIN) for level in LEVELS)
+    cis = [f"{name} - {level}" for name in (OURS, BUILTIN) for level in LEVELS]
+    assert entries == sorted(cis + [dashboard_entry(f) for f in OTHER_FRAMEWORKS])
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -207,3 +223,16 @@ def test_builtin_page_shows_the_builtin_check_and_not_ours(dash, page):
     assert BUILTIN_CHECK in checks
     assert OUR_CHECK not in checks
     assert checks <= {BUILTIN_CHECK, "manual"}  # the built-in's requirements without checks
+
+
+@pytest.mark.parametrize("framework", OTHER_FRAMEWORKS)
+def test_each_other_framework_of_ours_opens_with_our_finding_alone(dash, page, scan, framework):
+    """NIST, SOC 2, ISO 27001, MITRE ATT&CK, KISA, ThreatScore …: each page renders (no HTTP
+    error) with our check's PASS under the built-in's requirements, and nothing else."""
+    (finding,) = scan.findings_of(OUR_CHECK)
+    account = finding["cloud"]["account"]["uid"]
+
+    shown = render(dash, page, dashboard_entry(framework))
+
+    assert {row[0] for row in shown["rows"]} == {OUR_CHECK}, shown["rows"]
+    assert set(shown["rows"]) == {(OUR_CHECK, PASS_ICON, account, "us-east-1")}

@@ -17,6 +17,7 @@ import botocore.exceptions
 import botocore.session
 import pytest
 from botocore.validate import ParamValidator
+from prowler.lib.outputs.asff.asff import ASFF
 
 from testkit.account import (
     CUSTOMER_GATEWAY_EVENTS,
@@ -148,7 +149,11 @@ def test_finding_in_security_hub(scan_board, imported, scan):
     assert finding["ProductFields"]["ProviderName"] == "Prowler"
     assert finding["Compliance"]["Status"] == compliance
     assert finding["RecordState"] == "ACTIVE"
-    assert "CIS-3.0 4.12" in finding["Compliance"]["RelatedRequirements"]
+    # Prowler's first 20 framework keys of the finding (its cap), the CIS 3.0 one among all 29
+    compliance = ocsf["unmapped"]["compliance"]
+    assert compliance["CIS-3.0"] == ["4.12"]
+    related = ASFF.format_compliance(compliance)[1]
+    assert finding["Compliance"]["RelatedRequirements"] == related and len(related) == 20
     (resource,) = finding["Resources"]
     trail = f"arn:aws:cloudtrail:{REGION}:{account_id}:trail"
     assert resource["Id"] == ocsf["resources"][0]["uid"] == trail

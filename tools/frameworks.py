@@ -1,0 +1,144 @@
+"""Generate the plug-in's compliance frameworks from the frameworks Prowler ships.
+
+    python -m tools.frameworks            # rewrite prowler_ext/compliance/*-semantic_aws.json
+    python -m tools.frameworks --check    # exit 1 when a file differs from what it would write
+
+For every framework of Prowler's installed `compliance/aws/` folder that maps the built-in
+string-matching check (`cloudwatch_changes_to_network_gateways_alarm_configured`), one file
+`<name without _aws>-semantic_aws.json` holds exactly the requirements that list it, with
+their Id, Description and Attributes unchanged and our check as their only check. So a finding
+of our check carries the same requirement ids, under the same framework key, as the
+built-in's (`CIS-3.0: 4.12`, `NIST-800-53-Revision-5: au_6_1, …`, `SOC2: cc_5_2, …`):
+
+* `Framework` is the built-in's key (its `Framework`, then `-<Version>` when it has one) and
+  `Version` is empty: Prowler keys a finding's mapping as `Framework[-Version]`, so the key is
+  the built-in's, while the terminal tables that match `Framework` exactly (CIS, C5, CCC,
+  ThreatScore) count ours apart from the built-in's.
+* The name is the built-in's with `_aws` turned into `-semantic_aws`: `--compliance` and
+  `--list-compliance` show it beside the built-in's, and it matches no built-in file name
+  (ThreatScore's is `prowler_threat_score-semantic_aws`: see `NAME_OVERRIDES`).
+
+Why these choices, and what they cost (Prowler's generic table matches a framework by
+substrings of its file name), is in the README (Compliance frameworks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import prowler
+
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+
+BUILTIN_CHECK = "cloudwatch_changes_to_network_gateways_alarm_configured"
+OUR_CHECK = NETWORK_GATEWAY_CHANGES.check_id
+SUFFIX = "-semantic_aws"
+PROWLER_AWS_FRAMEWORKS = Path(prowler.__file__).resolve().parent / "compliance" / "aws"
+OUR_FRAMEWORKS = Path(__file__).resolve().parents[1] / "prowler_ext" / "compliance"
+SUBJECT = "changes to network gateways"
+_CHAIN = (
+    "The check passes only when each of CreateCustomerGateway, DeleteCustomerGateway, "
+    "AttachInternetGateway, CreateInternetGateway, DeleteInternetGateway and "
+    "DetachInternetGateway has a complete path from a logging multi-region trail recording all "
+    "management events, through a CloudWatch Logs metric filter that catches every record of "
+    "the event and an alarm that fires on one event, to an SNS topic with a confirmed "
+    "subscription."
+)
+
+
+# Names Prowler special-cases by a substring that our files cannot serve: Prowler writes the
+# ThreatScore CSV columns only for `prowler_threatscore_aws` itself (ours get the generic
+# ones), while `prowler dashboard` computes ThreatScore pillars for any name holding
+# "threatscore" and fails on the generic columns (HTTP 500).
+NAME_OVERRIDES = {"prowler_threatscore_aws": "prowler_threat_score" + SUFFIX}
+
+
+def our_name(builtin_name: str) -> str:
+    """`nist_800_53_revision_5_aws` -> `nist_800_53_revision_5-semantic_aws`."""
+    return NAME_OVERRIDES.get(builtin_name) or builtin_name.removesuffix("_aws") + SUFFIX
+
+
+def framework_key(framework: dict[str, Any]) -> str:
+    """What Prowler keys a finding's mapping by: `Framework`, `-Version` when there is one."""
+    version = framework.get("Version") or ""
+    return f"{framework['Framework']}-{version}" if version else framework["Framework"]
+
+
+def semantic_framework(builtin_name: str, builtin: dict[str, Any]) -> dict[str, Any] | None:
+    """Our framework for one built-in framework, or None when it does not map the built-in."""
+    requirements = [
+        {**requirement, "Checks": [OUR_CHECK]}
+        for requirement in builtin.get("Requirements") or []
+        if BUILTIN_CHECK in (requirement.get("Checks") or [])
+    ]
+    if not requirements:
+        return None
+    ids = ", ".join(str(r["Id"]) for r in requirements)
+    name = our_name(builtin_name)
+    if builtin["Framework"] == "CIS":
+        what = f"CIS AWS Foundations Benchmark v{builtin['Version']} control {ids} ({SUBJECT})"
+    else:
+        many = "s" if len(requirements) > 1 else ""
+        what = f"{builtin['Name']} requirement{many} {ids} (where it lists {SUBJECT})"
+    return {
+        "Framework": framework_key(builtin),
+        "Name": f"{builtin['Name']} - {ids} {SUBJECT} (semantic mapping)",
+        "Version": "",
+        "Provider": builtin.get("Provider", "AWS"),
+        "Description": (
+            f"Semantic (meaning-based) mapping of {what} to the plug-in check {OUR_CHECK}. "
+            f"{_CHAIN} Run it next to the built-in framework: prowler aws --compliance "
+            f"{builtin_name} {name}"
+        ),
+        "Requirements": requirements,
+    }
+
+
+def generate(source: Path = PROWLER_AWS_FRAMEWORKS) -> dict[str, str]:
+    """File name -> text of every framework of ours, from the built-ins in `source`."""
+    files: dict[str, str] = {}
+    for path in sorted(source.glob("*_aws.json")):
+        builtin = json.loads(path.read_text(encoding="utf-8"))
+        ours = semantic_framework(path.stem, builtin)
+        if ours is not None:
+            text = json.dumps(ours, indent=2, ensure_ascii=False) + "\n"
+            files[f"{our_name(path.stem)}.json"] = text
+    return files
+
+
+def differences(target: Path = OUR_FRAMEWORKS) -> list[str]:
+    """What `generate()` would change in `target`: files to write, and stale files."""
+    wanted = generate()
+    present = {p.name for p in target.glob(f"*{SUFFIX}.json")}
+    changed = [
+        name
+        for name, text in wanted.items()
+        if not (target / name).exists() or (target / name).read_text(encoding="utf-8") != text
+    ]
+    return sorted(changed) + sorted(f"{name} (stale)" for name in present - set(wanted))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="report differences, write nothing")
+    args = parser.parse_args(argv)
+    found = differences()
+    if args.check:
+        for name in found:
+            print(f"differs: {name}")
+        return 1 if found else 0
+    for name, text in generate().items():
+        (OUR_FRAMEWORKS / name).write_text(text, encoding="utf-8")
+    for name in found:
+        if name.endswith(" (stale)"):
+            (OUR_FRAMEWORKS / name.removesuffix(" (stale)")).unlink()
+    print(f"{len(generate())} frameworks in {OUR_FRAMEWORKS}; {len(found)} written or removed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
