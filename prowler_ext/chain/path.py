@@ -118,7 +118,9 @@ class PathSearch:
         """The evidence of `account`: the scanned one's, or another's read through its role."""
         if account not in self._readers:
             other = self.source.account_source(account)
-            self._readers[account] = other if isinstance(other, Gap) else AccountReader(other)
+            self._readers[account] = (
+                other if isinstance(other, Gap) else AccountReader(other, other=True)
+            )
         return self._readers[account]
 
     def other_accounts(self) -> list[str]:
@@ -180,7 +182,7 @@ class PathSearch:
                         )
                     )
                     continue
-                trail = owner.source.read_trail(trail)
+                trail = owner.read_trail(trail)
             trail_problems, trail_gaps = trail_links.assess(trail, self.event_sources)
             if trail_problems:
                 problems.append(trail_problems[0])

@@ -8,6 +8,9 @@ group, a topic of another account): one reader per account.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TypeVar
+
 from .evidence import (
     AlarmEvidence,
     EvidenceSource,
@@ -17,15 +20,20 @@ from .evidence import (
     MetricFilterEvidence,
     MetricKey,
     TopicEvidence,
+    TrailEvidence,
 )
+
+T = TypeVar("T")
 
 
 class AccountReader:
     """An `EvidenceSource` with every answer memoized for the length of one search."""
 
-    def __init__(self, source: EvidenceSource) -> None:
+    def __init__(self, source: EvidenceSource, other: bool = False) -> None:
         self.source = source
         self.account = source.account
+        # another account's gaps say where, so the permission is granted to the right role
+        self._where = f"in account {source.account}, " if other else ""
         self._filters: dict[LogGroupRef, list[FilterSummary] | Gap] = {}
         self._details: dict[FilterSummary, MetricFilterEvidence | Gap] = {}
         self._alarms: dict[MetricKey, list[AlarmEvidence] | Gap] = {}
@@ -35,28 +43,39 @@ class AccountReader:
 
     def filters_on(self, ref: LogGroupRef) -> list[FilterSummary] | Gap:
         if ref not in self._filters:
-            self._filters[ref] = self.source.filters_on(ref)
+            self._filters[ref] = self.located(self.source.filters_on(ref))
         return self._filters[ref]
 
     def filter_details(self, summary: FilterSummary) -> MetricFilterEvidence | Gap:
         if summary not in self._details:
-            self._details[summary] = self.source.filter_details(summary)
+            self._details[summary] = self.located(self.source.filter_details(summary))
         return self._details[summary]
 
     def alarms_on(self, key: MetricKey) -> list[AlarmEvidence] | Gap:
         if key not in self._alarms:
-            self._alarms[key] = self.source.alarms_on(key)
+            self._alarms[key] = self.located(self.source.alarms_on(key))
         return self._alarms[key]
 
     def math_alarms(self, region: str) -> list[AlarmEvidence] | Gap:
         if region not in self._math_alarms:
-            self._math_alarms[region] = self.source.math_alarms(region)
+            self._math_alarms[region] = self.located(self.source.math_alarms(region))
         return self._math_alarms[region]
 
     def topic(self, arn: str) -> TopicEvidence | Gap:
         if arn not in self._topics:
-            self._topics[arn] = self.source.topic(arn)
+            self._topics[arn] = self.located(self.source.topic(arn))
         return self._topics[arn]
+
+    def located(self, answer: T) -> T:
+        """The answer, a gap of another account saying which account."""
+        if self._where and isinstance(answer, Gap):
+            return Gap(self._where + answer.what, answer.permission, answer.region)  # type: ignore[return-value]
+        return answer
+
+    def read_trail(self, trail: TrailEvidence) -> TrailEvidence:
+        """The account's trail as another account lists it, read where it lives."""
+        read = self.source.read_trail(trail)
+        return replace(read, gaps=tuple(self.located(g) for g in read.gaps))
 
     def log_group_exists(self, ref: LogGroupRef) -> bool | None:
         if ref not in self._exists:

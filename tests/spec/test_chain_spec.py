@@ -331,6 +331,20 @@ ORGANIZATION = [
         id="organization-trail-stopped",
     ),
     pytest.param(
+        member(management(deny=(("logs:DescribeMetricFilters", "*"),))),
+        MANUAL,
+        CANNOT + f"in account {OTHER_ACCOUNT}, logs:DescribeMetricFilters was denied in "
+        "us-east-1 for log group org-trail-logs (needs logs:DescribeMetricFilters).",
+        id="organization-trail-read-denied-in-the-management-account",
+    ),
+    pytest.param(
+        member(management(deny=(("cloudtrail:GetTrailStatus", "*"),))),
+        MANUAL,
+        CANNOT + f"in account {OTHER_ACCOUNT}, cloudtrail:GetTrailStatus was denied in "
+        "us-east-1 for trail org-trail (needs cloudtrail:GetTrailStatus).",
+        id="organization-trail-status-denied-in-the-management-account",
+    ),
+    pytest.param(
         narrowed(f'($.recipientAccountId = "{THIRD_ACCOUNT}")'),
         FAIL,
         ORG_NONE_CAUGHT
