@@ -35,9 +35,14 @@ EXAMPLE_ROLE = f"arn:aws:iam::{ACCOUNT_PLACEHOLDER}:role/ProwlerScan"
 _ASSUMED: Memo = Memo()
 
 
+_REFUSALS = frozenset({"AccessDenied", "AccessDeniedException", "InvalidClientTokenId"})
+
+
 def assume_refused(role: str, code: str) -> Gap:
-    """The gap of a role that could not be assumed (`code`: AWS's error code)."""
-    return Gap(f"sts:AssumeRole on {role} was refused ({code})", "sts:AssumeRole")
+    """The gap of a role that could not be assumed (`code`: AWS's error code, or the name of
+    the error that stopped the call: a throttled or timed-out call was not refused)."""
+    verb = "was refused" if code in _REFUSALS else "failed"
+    return Gap(f"sts:AssumeRole on {role} {verb} ({code})", "sts:AssumeRole")
 
 
 class _RegionalClients(Mapping[str, Any]):

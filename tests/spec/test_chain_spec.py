@@ -18,6 +18,7 @@ import pytest
 from prowler_ext.chain import FAIL, MANUAL, PASS, judge
 from prowler_ext.chain.evidence import EvidenceSource
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+from prowler_ext.other_accounts import assume_refused
 from prowler_ext.prowler_source import ProwlerEvidence
 from testkit.clients import CLOUDWATCH_KEY_POLICY
 
@@ -1196,3 +1197,17 @@ def test_a_topic_waiting_for_confirmation_says_how_many_in_the_evidence():
     for account, expected in ((pending, 2), (nobody, None)):
         events = judge(MemoryEvidence(account), NETWORK_GATEWAY_CHANGES).evidence["events"]
         assert {e.get("pending_subscriptions") for e in events.values()} == {expected}
+
+
+def test_a_role_that_could_not_be_assumed_says_refused_or_failed():
+    """Denied is "refused"; throttled, timed out or unreachable is "failed": nothing was decided
+    against the scan, so it is worth running again."""
+    role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/ProwlerScan"
+    assert (
+        assume_refused(role, "AccessDenied").what
+        == f"sts:AssumeRole on {role} was refused (AccessDenied)"
+    )
+    assert (
+        assume_refused(role, "Throttling").what == f"sts:AssumeRole on {role} failed (Throttling)"
+    )
+    assert assume_refused(role, "ReadTimeoutError").permission == "sts:AssumeRole"
