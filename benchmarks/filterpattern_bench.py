@@ -2,6 +2,7 @@
 
     python -m benchmarks.filterpattern_bench [--distinct 3000] [--runs 500]
                                              [--pathological all|fast|none] [--seed 412]
+                                             [--adversarial 2000]
 
 Prints, with no assertion on timings:
 
@@ -10,7 +11,10 @@ Prints, with no assertion on timings:
 2. parse-only throughput over thousands of distinct realistic patterns;
 3. parse + six coverage questions throughput over another set of distinct patterns;
 4. the worst case over that corpus, and a few pathological patterns of up to 1024 characters
-   with dozens of conditions on free fields (time and verdict).
+   with dozens of conditions on free fields (time and verdict);
+4b. adversarial patterns: the worst ones kept here and `--adversarial` seeded random nested
+   ones, against the 100 ms a pattern's six questions may take (the proof's step budget);
+5. matching on the worst inputs known.
 
 `parse()` and `coverage()` cache their answers by pattern text, so a pattern seen twice costs a
 dictionary look-up. Only throughput on distinct patterns, with the caches cleared, is an
@@ -32,6 +36,7 @@ from collections.abc import Callable, Sequence
 
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 from prowler_ext.filterpattern import PatternError, coverage, matches, parse, purge_caches
+from prowler_ext.filterpattern.coverage import DEFAULT_BUDGET
 
 EVENTS = NETWORK_GATEWAY_CHANGES.events
 
@@ -349,6 +354,94 @@ SLOWEST_RANDOM = (
 )
 
 
+# The same, with four of its conditions read on eventName: the six events no longer share one
+# proof, so each question searches on its own (six times the work of one).
+SLOWEST_RANDOM_PER_EVENT = (
+    SLOWEST_RANDOM.replace("$.eventName = v*", "$.eventName = Create*")
+    .replace("$.requestParameters.f5 = CreateCustomerGateway", "$.eventName = *Customer*")
+    .replace("$.errorCode != Root", "$.eventName != Delete*")
+    .replace("$.requestParameters.f4 != Root", "$.eventName != Attach*")
+)
+
+ADVERSARIAL_LIMIT = 0.100  # seconds: parse + six questions for any pattern <= 1024 characters
+
+# Fields of the adversarial generator: fixed ones (eventName, eventSource), ones every record
+# has with a free value, optional ones, and members of open objects (free, nested).
+_ADVERSARIAL_FIELDS = (
+    "eventName",
+    "eventSource",
+    "awsRegion",
+    "sourceIPAddress",
+    "userAgent",
+    "errorCode",
+    "userIdentity.type",
+    "additionalEventData.x",
+    *(f"requestParameters.f{i}" for i in range(7)),
+)
+_ADVERSARIAL_VALUES = ("v1", "v2", "Root", "v*", "*v", "*x", "Create*", "*Customer*", "%v[0-9]%")
+
+
+def _adversarial_condition(rng: random.Random) -> str:
+    field = rng.choice(_ADVERSARIAL_FIELDS)
+    kind = rng.random()
+    if kind < 0.15:
+        return f"$.{field} {rng.choice(('IS NULL', 'NOT EXISTS', 'IS TRUE', 'IS FALSE'))}"
+    if kind < 0.3:
+        return f"$.{field} {rng.choice(('<', '>', '<=', '>='))} {rng.randrange(8)}"
+    value = rng.choice(_ADVERSARIAL_VALUES)
+    if value.startswith("%"):
+        return f"$.{field} = {value}"
+    return f"$.{field} {rng.choice(('=', '!='))} {value}"
+
+
+def _adversarial_expression(rng: random.Random, depth: int) -> str:
+    if depth == 0 or rng.random() < 0.2:
+        return _adversarial_condition(rng)
+    joiner = rng.choice((" && ", " || "))
+    parts = [_adversarial_expression(rng, depth - 1) for _ in range(rng.randint(2, 4))]
+    return "(" + joiner.join(parts) + ")"
+
+
+def adversarial_patterns(count: int, seed: int) -> list[str]:
+    """`count` random nested patterns of up to 1024 characters, mixed conditions on fixed,
+    free, optional and nested fields of the record (the kind that makes a proof branch most),
+    reproducibly from `seed`."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < count:
+        text = "{ " + _adversarial_expression(rng, 4) + " }"
+        if 400 <= len(text) <= 1024:
+            out.append(text)
+    return out
+
+
+def bench_adversarial(count: int, seed: int) -> dict:
+    """Parse + six questions, caches cleared, on the kept worst patterns and `count` generated
+    ones: the slowest of each, and how many went over `ADVERSARIAL_LIMIT`."""
+    kept = {
+        "slowest of 20,000 random nested patterns": SLOWEST_RANDOM,
+        "the same, one proof per event": SLOWEST_RANDOM_PER_EVENT,
+        "mixed random, 43 conditions on 15 fields": BUDGET_EXHAUSTING,
+    }
+    rows = []
+    for name, text in kept.items():
+        clear_caches()
+        seconds, verdict = parse_and_six(text)
+        rows.append((seconds, name, len(text), verdict))
+    generated = []
+    for text in adversarial_patterns(count, seed):
+        clear_caches()
+        seconds, verdict = parse_and_six(text)
+        generated.append((seconds, text, verdict))
+    generated.sort(reverse=True)
+    return {
+        "kept": rows,
+        "generated": generated,
+        "over": sum(1 for row in rows if row[0] > ADVERSARIAL_LIMIT)
+        + sum(1 for row in generated if row[0] > ADVERSARIAL_LIMIT),
+    }
+
+
 def pathological_patterns(which: str) -> dict[str, str]:
     if which == "none":
         return {}
@@ -622,6 +715,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--passes", type=int, default=3, help="passes over each corpus")
     parser.add_argument("--seed", type=int, default=412)
     parser.add_argument(
+        "--adversarial", type=int, default=2000, help="generated adversarial patterns"
+    )
+    parser.add_argument(
         "--pathological",
         choices=("all", "fast", "none"),
         default="all",
@@ -721,6 +817,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.pathological == "all" and BUDGET_EXHAUSTING in pathological.values():
             answer = coverage(BUDGET_EXHAUSTING, EVENTS[0])
             print(f"      {EVENTS[0]}: {answer.verdict}: {_short(answer.reason, 90)}")
+    # 6 (printed here, before matching): adversarial patterns and the proof's budget
+    adversarial = bench_adversarial(args.adversarial, args.seed)
+    print(
+        f"\n[4b] Adversarial patterns (400-1024 characters, nested, mixed conditions; caches "
+        f"cleared; parse + six questions; limit {_ms(ADVERSARIAL_LIMIT)}, "
+        f"budget {DEFAULT_BUDGET:,} steps per question)"
+    )
+    for seconds, name, length, verdict in adversarial["kept"]:
+        flag = "" if seconds <= ADVERSARIAL_LIMIT else "   OVER THE LIMIT"
+        print(f"      {name:<44} {length:>4} chars {_ms(seconds):>10}  {verdict}{flag}")
+    generated = adversarial["generated"]
+    if generated:
+        seconds, text, verdict = generated[0]
+        decided = sum(1 for row in generated if "UNKNOWN" not in row[2])
+        print(
+            f"    {len(generated):,} generated (seed {args.seed}): slowest {_ms(seconds)} -> "
+            f"{verdict}; median {_ms(generated[len(generated) // 2][0])}; "
+            f"{decided:,} fully decided"
+        )
+        print(f"      {_short(text)}")
+    print(f"    over the limit: {adversarial['over']}")
+
     # 5. matching worst cases
     print(
         f"\n[5] Matching, worst inputs known (pattern <= 1024 characters, event <= 256 KB; every "

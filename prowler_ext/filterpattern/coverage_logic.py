@@ -60,6 +60,7 @@ class Formula:
         self.constant: dict[int, Truth] = {}
         self.variable_of: dict[int, Any] = {}
         self.variables: dict[Any, Variable] = {}
+        self.work = 0  # nodes visited by `evaluate`: what a proof's budget counts
         self._classify()
 
     def _classify(self) -> None:
@@ -108,6 +109,7 @@ class Formula:
 
     def evaluate(self, node: ast.Expression, env: dict) -> Any:
         """Partial evaluation under `env`: a truth, or a residual expression."""
+        self.work += 1
         if isinstance(node, Not):
             result = self.evaluate(node.child, env)
             if result is T or result is F:
