@@ -91,6 +91,9 @@ class SearchResult:
     other_accounts: list[str] = field(default_factory=list)  # read through their role
 
 
+# an alarm judged for one datapoint: its resource, the link at fault, the fault, its topics
+_AssessedAlarm = tuple[Resource, int, alarm_links.Finding, list[str]]
+
 _DIMENSION_VALUE = re.compile(r"\$\.(?P<path>[A-Za-z0-9_.\-]+)\Z")
 
 
@@ -113,6 +116,7 @@ class PathSearch:
         self.subject = control.subject
         self.event_sources = control.event_sources
         self._readers: dict[str, AccountReader | Gap] = {source.account: AccountReader(source)}
+        self._alarms_judged: dict[tuple, _AssessedAlarm | None] = {}
 
     def _reader(self, account: str) -> AccountReader | Gap:
         """The evidence of `account`: the scanned one's, or another's read through its role."""
@@ -433,19 +437,42 @@ class PathSearch:
         result: EventResult,
     ) -> bool:
         for alarm in alarms:
-            if not alarm_links.concerns(alarm, key):
+            assessed = self._assessed_alarm(alarm, key, value, transformation)
+            if assessed is None:
                 continue
-            alarm_resource = Resource(Link.ALARM, alarm.name, alarm.arn, alarm.region)
-            problem = alarm_links.notifies_on_one_event(alarm, key, transformation, value)
-            if self._record(problem, Link.ALARM, alarm_resource, result):
-                continue
-            topics, problem = alarm_links.sns_topics(alarm)
-            if self._record(problem, Link.ALARM_ACTIONS, alarm_resource, result):
+            alarm_resource, link, problem, topics = assessed
+            if self._record(problem, link, alarm_resource, result):
                 continue
             for topic_arn in topics:
                 if self._walk_topic(topic_arn, alarm, prefix + (alarm_resource,), result):
                     return True
         return False
+
+    def _assessed_alarm(
+        self,
+        alarm: AlarmEvidence,
+        key: MetricKey,
+        value: float,
+        transformation: MetricTransformation,
+    ) -> _AssessedAlarm | None:
+        """The alarm's own links for one datapoint (None when it is about another metric):
+        the same for every event that publishes it, so judged once per search."""
+        memo_key = (id(alarm), key, value, transformation)
+        if memo_key in self._alarms_judged:
+            return self._alarms_judged[memo_key]
+        assessed = None
+        if alarm_links.concerns(alarm, key):
+            resource = Resource(Link.ALARM, alarm.name, alarm.arn, alarm.region)
+            problem = alarm_links.notifies_on_one_event(alarm, key, transformation, value)
+            topics: list[str] = []
+            link = Link.ALARM
+            if problem is None:
+                topics, problem = alarm_links.sns_topics(alarm)
+                link = Link.ALARM_ACTIONS
+            assessed = (resource, link, problem, topics)
+        # the alarm object is kept by its account's reader for the whole search: its id stays
+        self._alarms_judged[memo_key] = assessed
+        return assessed
 
     def _walk_topic(
         self,

@@ -1211,3 +1211,26 @@ def test_a_role_that_could_not_be_assumed_says_refused_or_failed():
         assume_refused(role, "Throttling").what == f"sts:AssumeRole on {role} failed (Throttling)"
     )
     assert assume_refused(role, "ReadTimeoutError").permission == "sts:AssumeRole"
+
+
+def test_each_alarm_is_judged_once_for_all_six_events(monkeypatch):
+    """Fifty alarms on the filter's metric, only the last one notifies: the six events publish
+    the same datapoint, so each alarm's own links are judged once, not once per event, and the
+    verdict is the one the events reach separately."""
+    from prowler_ext.chain import alarm as alarm_links
+
+    quiet = [Alarm(name=f"quiet-{i:02d}", actions_enabled=False) for i in range(49)]
+    account = complete_account(alarms=(*quiet, Alarm(name="last")))
+    judged: list[str] = []
+    real = alarm_links.notifies_on_one_event
+
+    def counting(alarm, *args):
+        judged.append(alarm.name)
+        return real(alarm, *args)
+
+    monkeypatch.setattr(alarm_links, "notifies_on_one_event", counting)
+    verdict = judge(MemoryEvidence(account), NETWORK_GATEWAY_CHANGES)
+
+    assert verdict.status == "PASS"
+    assert "alarm last" in verdict.sentence
+    assert sorted(judged) == sorted(a.name for a in account.alarms)
