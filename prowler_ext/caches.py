@@ -31,9 +31,22 @@ def purge_caches() -> None:
 
 
 def engine_memos() -> Iterator[_lru_cache_wrapper | Memo]:
-    """Each memo of the imported `prowler_ext` modules, once."""
+    """Each memo of the imported `prowler_ext` modules, once. The search through the modules
+    is done again only when another engine module has been imported since the last one (the
+    check purges after every evaluation: this keeps it a fraction of a millisecond)."""
+    modules = _engine_modules()
+    names = tuple(module.__name__ for module in modules)
+    if _FOUND.get("names") != names:
+        _FOUND["names"], _FOUND["memos"] = names, list(_discover(modules))
+    yield from _FOUND["memos"]
+
+
+_FOUND: dict[str, Any] = {}  # the engine modules' names when last searched, and their memos
+
+
+def _discover(modules: list[ModuleType]) -> Iterator[_lru_cache_wrapper | Memo]:
     seen: set[int] = set()
-    for module in _engine_modules():
+    for module in modules:
         for value in _module_values(module):
             if isinstance(value, (_lru_cache_wrapper, Memo)) and id(value) not in seen:
                 seen.add(id(value))

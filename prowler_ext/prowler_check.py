@@ -7,6 +7,7 @@ from typing import Any
 from prowler.lib.check.models import Check_Report_AWS
 
 from . import PLUGIN
+from .caches import purge_caches
 from .chain import PASS, ChainVerdict, judge, unreadable
 from .chain.evidence import Link
 from .control import Control
@@ -16,11 +17,17 @@ from .prowler_source import ProwlerEvidence
 def evaluate(
     control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any
 ) -> ChainVerdict:
+    """The control's verdict on one account. The engine's memos (parsed patterns, proofs) live
+    for this evaluation only: they are emptied when it ends, so a scan keeps no memory of them
+    afterwards."""
     try:
-        source = ProwlerEvidence(cloudtrail, logs, cloudwatch, sns)
-    except Exception as error:  # malformed inventories: MANUAL, never a traceback
-        return unreadable(error, getattr(cloudtrail, "audited_account", ""), control.subject)
-    return judge(source, control)
+        try:
+            source = ProwlerEvidence(cloudtrail, logs, cloudwatch, sns)
+        except Exception as error:  # malformed inventories: MANUAL, never a traceback
+            return unreadable(error, getattr(cloudtrail, "audited_account", ""), control.subject)
+        return judge(source, control)
+    finally:
+        purge_caches()
 
 
 def report(metadata: Any, verdict: ChainVerdict, cloudtrail: Any) -> Check_Report_AWS:

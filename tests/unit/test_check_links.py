@@ -99,6 +99,23 @@ def test_compliant_chain_passes(aws):
     assert all(e["status"] == "caught" for e in finding.resource["events"].values())
 
 
+def test_the_engine_keeps_no_memo_after_the_check(aws):
+    """Parsed patterns and proofs live for one evaluation: after the check, the engine's
+    memos are empty, so a scan does not carry them (26 MB at 20,000 distinct patterns)."""
+    from prowler_ext.caches import engine_memos
+    from prowler_ext.filterpattern import cached_coverage
+
+    chain(aws)
+    cached_coverage(BENCHMARK_PATTERN, "CreateCustomerGateway")  # memos filled before
+    assert any(_size(memo) for memo in engine_memos())
+    assert run_check().status == "PASS"
+    assert {_size(memo) for memo in engine_memos()} == {0}
+
+
+def _size(memo) -> int:
+    return len(memo) if isinstance(memo, dict) else memo.cache_info().currsize
+
+
 def test_no_trail_fails_on_the_account(aws):
     finding = run_check()
     assert finding.status == "FAIL"
