@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Transformer
+from lark import Lark, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..lark_cache import cached_lark
@@ -144,13 +144,21 @@ class _ToNodes(Transformer):
         return Binary(name, left, right, _depth(left, right))
 
 
-_LARK = cached_lark(
-    "metric-math",
-    GRAMMAR,
-    lexer="contextual",
-    maybe_placeholders=True,
-    transformer=_ToNodes(),
-)
+_LOADED: list[Lark] = []  # the parser, built on first use: most accounts have no math alarm
+
+
+def _lark() -> Lark:
+    if not _LOADED:
+        _LOADED.append(
+            cached_lark(
+                "metric-math",
+                GRAMMAR,
+                lexer="contextual",
+                maybe_placeholders=True,
+                transformer=_ToNodes(),
+            )
+        )
+    return _LOADED[0]
 
 
 def parse(expression: str) -> Node:
@@ -166,7 +174,7 @@ def _parse_cached(expression: str) -> Node | str:
     if len(expression) > MAX_EXPRESSION_LENGTH:
         return f"has an expression longer than {MAX_EXPRESSION_LENGTH} characters"
     try:
-        tree = _LARK.parse(expression)
+        tree = _lark().parse(expression)
     except UnexpectedInput as error:
         return f"has an expression the check cannot parse, {_short(expression)}: {_syntax(error)}"
     if tree.depth > MAX_DEPTH:
