@@ -1,286 +1,275 @@
-"""One large synthetic account: our check against Prowler's built-in check, same inventory.
+"""Our check against Prowler's built-in one, scenario by scenario, on the same inventories.
 
-    python -m benchmarks.account_bench [--scale 1.0] [--repeat 5] [--no-table] [--profile]
+    python -m benchmarks.account_bench [--quick] [--repeat 3] [--only TEXT]
 
-The inventory is `testkit.inventory`'s: Prowler's real service classes (`Cloudtrail`, `Logs`,
-`CloudWatch`, `SNS`) filled with Prowler's real model objects at the size of a large estate
-(full scale: 20 regions, 10,000 log groups, 20,000 metric filters, 20,000 alarms, 2,000
-topics, a few trails), mostly unrelated filters drawn from a few dozen distinct texts. The
-multi-region trail's log group holds the CIS filters and this benchmark's `CANDIDATES` for CIS
-4.12, one of them a legacy filter whose alarm has its actions disabled (so the search has to
-fall through to the next candidate).
+The scenarios are data (`benchmarks/scenarios.json`): a small account, 1 and 20 regions,
+20,000 and 200,000 metric filters with the trail's region listed first or last, and the worst
+cases (hundreds or 20,000 distinct patterns on the trail's log group, 20,000 alarms on the
+path's metric, 500 filters that catch an event and no alarm). Each becomes Prowler's real
+service objects, with moto's `mock_aws` holding what lies on the path (`benchmarks.scenarios`).
 
-The clients' `regional_clients` are real boto3 clients under moto's `mock_aws`, in which only
-the candidate resources on the path exist (the trail, its log group, the candidate filters,
-their alarms, the region's metric-math alarms and the topic with its subscription): our
-targeted calls really run, and a botocore `before-call` handler counts every one of them.
-
-Timed, median of `--repeat` runs, caches cleared before every run (a scan runs the check once
-per process, so the cold figure is the honest one):
-
-* built-in: `check_cloudwatch_log_metric_filter(build_metric_filter_pattern(six events), ...)`
-* ours: `prowler_ext.prowler_check.evaluate(NETWORK_GATEWAY_CHANGES, cloudtrail, logs, ...)`
-
-then the same at 1/4, 1/2 and full scale, in a small table. No assertion on timings.
+What is timed is what a scan times: each check class's own `execute()`, report included, with
+Prowler's client modules patched to the scenario's objects. Before every run the engine's memos
+are emptied and the garbage collector runs; the two checks alternate (the first pair starts
+with ours in every other scenario). The figure is the *cold* run, each check's first on the
+scenario (a scan runs a check once); the median of the following runs is shown beside it.
+Our API calls are counted by a botocore hook on every client, and their time (moto in
+process, not AWS's latency) is shown apart; the clients have made the calls Prowler's
+services make while listing (as in a scan, where they come before any check). Peak memory
+is taken in one more run of each check under `tracemalloc` (not timed). The plug-in's import
+time is measured in a fresh interpreter. No assertion on timings:
+`tests/unit/test_benchmarks_smoke.py` runs `--quick`.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
-import importlib
-import importlib.resources
-import io
+import logging
 import os
-import pstats
-import re
 import statistics
+import subprocess
+import sys
 import time
+import tracemalloc
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from typing import Any
+from unittest import mock
 
-import prowler_ext
-from testkit.inventory import (
-    CIS_FILTERS,
-    FULL,
-    HOME,
-    REGIONS,
-    TOPIC,
-    TRAIL_GROUP,
-    CallCounter,
-    CandidateFilter,
-    Inventory,
-    build_inventory,
-    math_alarm_count,
-    regional_clients,
-    seed_candidates,
-)
+from prowler_ext import purge_caches
+from testkit.inventory import HOME, CallCounter, regional_clients
 
-from .filterpattern_bench import BENCHMARK_PATTERN, COMBINED_PATTERN, EVENTS, machine_load
+from . import scenarios
+from .filterpattern_bench import machine_load
 
-# On the trail's log group, in the order AWS lists them (by name). Only these catch an event.
-# (Given to testkit.inventory rather than kept there: the combined CIS 4.10-4.14 pattern is
-# filterpattern_bench's.)
-CANDIDATES = (
-    CandidateFilter("cis-4.12-legacy", BENCHMARK_PATTERN, "GatewayChangesLegacy", False),
-    CandidateFilter("cis-4.12-network-gateways", BENCHMARK_PATTERN, "NetworkGatewayChanges"),
-    CandidateFilter("ec2-network-changes", COMBINED_PATTERN, "Ec2NetworkChanges"),
-    CandidateFilter(
-        "internet-gateway-changes", "{ $.eventName = *InternetGateway }", "InternetGatewayChanges"
-    ),
-)
-
-
-# --------------------------------------------------------------------------- the two checks
-
-
-def builtin_metadata() -> str:
-    from prowler.lib.check.models import CheckMetadata
-
-    package = (
-        "prowler.providers.aws.services.cloudwatch."
-        "cloudwatch_changes_to_network_gateways_alarm_configured"
-    )
-    path = importlib.resources.files(package).joinpath(
-        "cloudwatch_changes_to_network_gateways_alarm_configured.metadata.json"
-    )
-    return CheckMetadata.parse_file(str(path)).json()
-
-
-def run_builtin(inventory: Inventory, metadata: str) -> tuple[str, str]:
-    """What the built-in check's `execute()` computes, on the same objects."""
-    from prowler.providers.aws.services.cloudwatch.lib.metric_filters import (
-        build_metric_filter_pattern,
-        check_cloudwatch_log_metric_filter,
-    )
-
-    pattern = build_metric_filter_pattern(event_names=list(EVENTS))
-    report = check_cloudwatch_log_metric_filter(
-        pattern,
-        inventory.cloudtrail.trails,
-        inventory.logs.metric_filters,
-        inventory.cloudwatch.metric_alarms,
-        metadata,
-    )
-    if report is None:
-        return "FAIL", "No CloudWatch log groups found with metric filters or alarms associated."
-    return report.status, f"{report.status_extended} [resource {report.resource_arn}]"
-
-
-def run_ours(inventory: Inventory):
-    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-    from prowler_ext.prowler_check import evaluate
-
-    return evaluate(
-        NETWORK_GATEWAY_CHANGES,
-        inventory.cloudtrail,
-        inventory.logs,
-        inventory.cloudwatch,
-        inventory.sns,
-    )
-
-
-def clear_caches() -> None:
-    """Forget every memo of the engine and Python's compiled regexes: each run is a fresh
-    scan's."""
-    prowler_ext.purge_caches()
-    re.purge()
+BUILTIN_ID = "cloudwatch_changes_to_network_gateways_alarm_configured"
+BUILTIN_MODULE = f"prowler.providers.aws.services.cloudwatch.{BUILTIN_ID}.{BUILTIN_ID}"
+OURS_ID = "cloudwatch_changes_to_network_gateways_alarm"
+OURS_MODULE = f"prowler_ext.services.cloudwatch.{OURS_ID}.{OURS_ID}"
+CLIENT_NAMES = ("cloudtrail_client", "logs_client", "cloudwatch_client", "sns_client")
 
 
 @dataclass
-class Measured:
-    scale: float
-    sizes: dict[str, int]
+class Timing:
+    cold: float = 0.0
+    warm: list[float] = field(default_factory=list)
+    api_seconds: float = 0.0  # in the cold run
+    calls: Counter = field(default_factory=Counter)  # in the cold run
+    peak_bytes: int = 0
+    status: str = ""
+    sentence: str = ""
+
+    @property
+    def warm_median(self) -> float | None:
+        return statistics.median(self.warm) if self.warm else None
+
+
+@dataclass
+class Row:
+    scenario: scenarios.Scenario
     objects: int
-    ours: float  # medians, seconds
-    ours_max: float
-    ours_api: float
-    ours_index: float
-    builtin: float
-    builtin_max: float
-    calls: Counter
-    calls_consistent: bool
-    verdict: Any
-    builtin_verdict: tuple[str, str]
-    inventory: Inventory
+    ours: Timing
+    builtin: Timing
+    setup_seconds: float
 
     @property
     def ratio(self) -> float:
-        return self.ours / self.builtin if self.builtin else float("inf")
+        return self.ours.cold / self.builtin.cold if self.builtin.cold else float("inf")
 
 
-def _index_only(inventory: Inventory) -> float:
-    """Seconds to build ProwlerEvidence alone: the indexes over Prowler's inventories."""
-    from prowler_ext.prowler_source import ProwlerEvidence
-
-    start = time.perf_counter()
-    ProwlerEvidence(inventory.cloudtrail, inventory.logs, inventory.cloudwatch, inventory.sns)
-    return time.perf_counter() - start
+# --------------------------------------------------------------------------- running the checks
 
 
-def measure(scale: float, repeat: int, clients, counter: CallCounter, metadata: str) -> Measured:
-    """Both checks, alternately, `repeat` times; cold caches and a collection before each run."""
-    inventory = build_inventory(scale, clients, CANDIDATES)
-    # Everything built so far (modules, moto, the inventory) goes to the permanent generation:
-    # the collection before each run then costs milliseconds, not a rescan of the whole heap.
+def _checks(inventory: Any, provider: Any, stack: ExitStack) -> dict[str, Any]:
+    """Both check instances, their modules' clients patched to the scenario's objects."""
+    import importlib
+
+    stack.enter_context(
+        mock.patch(
+            "prowler.providers.common.provider.Provider.get_global_provider",
+            return_value=provider,
+        )
+    )
+    objects = dict(
+        zip(
+            CLIENT_NAMES,
+            (inventory.cloudtrail, inventory.logs, inventory.cloudwatch, inventory.sns),
+            strict=True,
+        )
+    )
+    made = {}
+    for label, module_name, check_id, names in (
+        ("built-in", BUILTIN_MODULE, BUILTIN_ID, CLIENT_NAMES[:3]),
+        ("ours", OURS_MODULE, OURS_ID, CLIENT_NAMES),
+    ):
+        module = importlib.import_module(module_name)
+        stack.enter_context(mock.patch.multiple(module, **{n: objects[n] for n in names}))
+        made[label] = getattr(module, check_id)()
+    return made
+
+
+def warm_clients(clients: dict[str, dict[str, Any]]) -> None:
+    """Make, once per home-region client, the calls Prowler's services make while listing
+    (botocore loads an operation's model on its first call): in a scan they come before any
+    check runs, so neither check should pay them."""
+    home = {service: regional[HOME] for service, regional in clients.items()}
+    for client in home.values():
+        client.can_paginate(next(iter(client.meta.method_to_api_mapping)))  # paginator models
+    home["cloudtrail"].describe_trails()
+    home["cloudtrail"].get_trail_status(Name="management-events")
+    home["logs"].describe_metric_filters(logGroupName=scenarios.TRAIL_GROUP)
+    home["cloudwatch"].describe_alarms(AlarmNames=["-"])
+    home["cloudwatch"].describe_alarms_for_metric(MetricName="-", Namespace="-")
+    for topic in home["sns"].list_topics()["Topics"]:
+        home["sns"].get_topic_attributes(TopicArn=topic["TopicArn"])
+        for sub in home["sns"].list_subscriptions_by_topic(TopicArn=topic["TopicArn"])[
+            "Subscriptions"
+        ]:
+            home["sns"].get_subscription_attributes(SubscriptionArn=sub["SubscriptionArn"])
+
+
+def _timed(check: Any, counter: CallCounter) -> tuple[float, Any]:
+    purge_caches()
     gc.collect()
-    gc.freeze()
+    counter.reset()
+    start = time.perf_counter()
+    reports = check.execute()
+    return time.perf_counter() - start, reports[0]
+
+
+def _peak(check: Any) -> int:
+    purge_caches()
+    gc.collect()
+    tracemalloc.start()
     try:
-        runs = [_one_run(inventory, counter, metadata) for _ in range(repeat)]
+        check.execute()
+        return tracemalloc.get_traced_memory()[1]
     finally:
-        gc.unfreeze()
-    last = runs[-1]
-    return Measured(
-        scale=scale,
-        sizes=inventory.sizes,
-        objects=inventory.objects,
-        ours=statistics.median(r["ours"] for r in runs),
-        ours_max=max(r["ours"] for r in runs),
-        ours_api=statistics.median(r["api"] for r in runs),
-        ours_index=statistics.median(r["index"] for r in runs),
-        builtin=statistics.median(r["builtin"] for r in runs),
-        builtin_max=max(r["builtin"] for r in runs),
-        calls=Counter(last["calls"]),
-        calls_consistent=all(r["calls"] == runs[0]["calls"] for r in runs),
-        verdict=last["verdict"],
-        builtin_verdict=last["builtin_verdict"],
-        inventory=inventory,
-    )
+        tracemalloc.stop()
 
 
-def _one_run(inventory: Inventory, counter: CallCounter, metadata: str) -> dict:
-    clear_caches()
-    gc.collect()
-    start = time.perf_counter()
-    builtin_verdict = run_builtin(inventory, metadata)
-    builtin = time.perf_counter() - start
-    clear_caches()
-    gc.collect()
-    counter.reset()
-    start = time.perf_counter()
-    verdict = run_ours(inventory)
-    ours = time.perf_counter() - start
-    api, calls = counter.seconds, dict(counter.calls)
-    gc.collect()
-    return {
-        "builtin": builtin,
-        "builtin_verdict": builtin_verdict,
-        "ours": ours,
-        "api": api,
-        "calls": calls,
-        "verdict": verdict,
-        "index": _index_only(inventory),
-    }
+def _profile(check: Any, top: int = 25) -> str:
+    import cProfile
+    import io
+    import pstats
 
-
-def source_stats(inventory: Inventory, counter: CallCounter) -> tuple[dict, int, Any]:
-    """ProwlerEvidence's own count of its calls, for one run, next to the hook's count."""
-    from prowler_ext.chain import judge
-    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-    from prowler_ext.prowler_source import ProwlerEvidence
-
-    clear_caches()
-    counter.reset()
-    source = ProwlerEvidence(
-        inventory.cloudtrail, inventory.logs, inventory.cloudwatch, inventory.sns
-    )
-    verdict = judge(source, NETWORK_GATEWAY_CHANGES)
-    return dict(source.stats.calls), counter.total, verdict
-
-
-def catching_filters(inventory: Inventory) -> list[str]:
-    """Filters on the trail's log group whose pattern the engine proves catches some event."""
-    from prowler_ext.filterpattern import PatternError, Verdict, coverage
-
-    found = []
-    for metric_filter in inventory.logs.metric_filters:
-        group = metric_filter.log_group
-        if group is None or (group.region, group.name) != (HOME, TRAIL_GROUP):
-            continue
-        try:
-            if any(coverage(metric_filter.pattern, e).verdict is Verdict.CAUGHT for e in EVENTS):
-                found.append(metric_filter.name)
-        except PatternError:
-            continue
-    return sorted(found)
-
-
-def profile_ours(inventory: Inventory, top: int = 15) -> str:
-    clear_caches()
+    purge_caches()
     gc.collect()
     profiler = cProfile.Profile()
-    profiler.enable()
-    run_ours(inventory)
-    profiler.disable()
+    profiler.runcall(check.execute)
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
     return out.getvalue()
+
+
+def measure(
+    scenario: scenarios.Scenario, repeat: int, ours_first: bool, profile: bool = False
+) -> Row:
+    from moto import mock_aws
+
+    from testkit.clients import build_provider
+
+    with mock_aws(), ExitStack() as stack:
+        setup = time.perf_counter()
+        counter = CallCounter()
+        clients = regional_clients(counter)
+        scenarios.seed(scenario)
+        inventory = scenarios.build(scenario, clients)
+        logging.disable(logging.ERROR)  # the provider's organization lookup, not on the path
+        try:
+            provider = build_provider([HOME])
+        finally:
+            logging.disable(logging.NOTSET)
+        checks = _checks(inventory, provider, stack)
+        warm_clients(clients)
+        setup = time.perf_counter() - setup
+        # what was built so far goes to the permanent generation: a collection before each
+        # run then costs milliseconds, not a rescan of the inventory
+        gc.collect()
+        gc.freeze()
+        timings = {"ours": Timing(), "built-in": Timing()}
+        try:
+            for n in range(repeat):
+                order = ["ours", "built-in"] if (n % 2 == 0) == ours_first else ["built-in", "ours"]
+                for label in order:
+                    seconds, report = _timed(checks[label], counter)
+                    timing = timings[label]
+                    if n == 0:
+                        timing.cold = seconds
+                        timing.api_seconds = counter.seconds
+                        timing.calls = Counter(counter.calls)
+                        timing.status = report.status
+                        timing.sentence = report.status_extended
+                    else:
+                        timing.warm.append(seconds)
+            for label, timing in timings.items():
+                timing.peak_bytes = _peak(checks[label])
+            if profile:
+                print(_profile(checks["ours"]))
+        finally:
+            gc.unfreeze()
+        return Row(scenario, inventory.objects, timings["ours"], timings["built-in"], setup)
+
+
+def plugin_import_seconds() -> tuple[float, float]:
+    """Seconds to import our check module's engine once Prowler is imported, in a fresh
+    interpreter: the first import (lark's grammar analysis cached on disk beforehand) and the
+    median of five."""
+    code = (
+        "import time, prowler.lib.check.models, prowler.providers.aws.aws_provider\n"
+        "t = time.perf_counter()\n"
+        "import prowler_ext.prowler_check, prowler_ext.control, "
+        "prowler_ext.remediation.registration\n"
+        "print(time.perf_counter() - t)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # warm cache
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(5)
+    ]
+    return runs[0], statistics.median(runs)
 
 
 # --------------------------------------------------------------------------- output
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1e3:,.1f} ms"
+def _ms(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds * 1e3:,.1f}"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f}"
 
 
 def _calls(calls: Counter) -> str:
     return ", ".join(f"{op} {n}" for op, n in sorted(calls.items())) or "none"
 
 
+def print_row(row: Row, out: Callable[[str], None] = print) -> None:
+    ours, builtin = row.ours, row.builtin
+    out(
+        f"  {row.scenario.name:<62} {row.objects:>8,} {_ms(builtin.cold):>9} {_ms(ours.cold):>9} "
+        f"{row.ratio:>7.2f} {_ms(ours.cold - ours.api_seconds):>9} {sum(ours.calls.values()):>6} "
+        f"{_ms(builtin.warm_median):>9} {_ms(ours.warm_median):>9} "
+        f"{_mb(builtin.peak_bytes):>7} {_mb(ours.peak_bytes):>7}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.account_bench")
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 20,000 metric filters")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
-    parser.add_argument("--no-table", action="store_true", help="skip the 1/4, 1/2, 1 table")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each check per scenario")
+    parser.add_argument("--only", help="only the scenarios whose name contains this text")
+    parser.add_argument("--no-import", action="store_true", help="skip the import timing")
     parser.add_argument("--profile", action="store_true", help="cProfile one run of ours")
     args = parser.parse_args(argv)
-
     for name, value in (
         ("AWS_ACCESS_KEY_ID", "testing"),
         ("AWS_SECRET_ACCESS_KEY", "testing"),
@@ -289,92 +278,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault(name, value)
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
         os.environ.pop(name, None)
-    from moto import mock_aws
 
     wall = time.perf_counter()
-    with mock_aws():
-        counter = CallCounter()
-        clients = regional_clients(counter)
-        seed_candidates(CANDIDATES, max(1, round(FULL["alarms"] * args.scale)))
-        metadata = builtin_metadata()
-
-        print("Account benchmark: our CIS 4.12 check vs Prowler's built-in, same inventory")
-        print(f"machine: {machine_load()}")
-        full = measure(args.scale, args.repeat, clients, counter, metadata)
-        sizes = full.sizes
+    print("Account benchmark: our CIS 4.12 check and Prowler's built-in, same inventories")
+    print(f"machine: {machine_load()}; python {sys.version.split()[0]}")
+    print(
+        f"each check's execute() (report included); cold = its first run on the scenario, "
+        f"memos emptied and a garbage collection before every run; {args.repeat} runs each, "
+        "alternating; times in ms, memory in MB (tracemalloc peak)"
+    )
+    print(
+        f"  {'scenario':<62} {'objects':>8} {'built-in':>9} {'ours':>9} {'ratio':>7} "
+        f"{'ours-API':>9} {'calls':>6} {'b-in med':>9} {'ours med':>9} {'b-in MB':>7} "
+        f"{'ours MB':>7}"
+    )
+    rows = []
+    for n, scenario in enumerate(scenarios.load(args.quick, args.only)):
+        row = measure(scenario, max(1, args.repeat), n % 2 == 1, args.profile)
+        rows.append(row)
+        print_row(row)
+        sys.stdout.flush()
+    print("\nverdicts and our API calls (cold run):")
+    for row in rows:
+        print(f"  {row.scenario.name}")
+        print(f"    built-in {row.builtin.status}: {row.builtin.sentence}")
+        print(f"    ours     {row.ours.status}: {row.ours.sentence}")
         print(
-            f"inventory (scale {args.scale:g}): {len(REGIONS)} regions, {sizes['log_groups']:,} "
-            f"log groups, {sizes['metric_filters']:,} metric filters, {sizes['alarms']:,} alarms "
-            f"({math_alarm_count(sizes['alarms']):,} metric-math), {sizes['topics']:,} topics, "
-            f"{sizes['trails']} trails"
+            f"    our API calls: {sum(row.ours.calls.values())} ({_calls(row.ours.calls)}), "
+            f"{_ms(row.ours.api_seconds)} ms of them; built-in: {sum(row.builtin.calls.values())}"
         )
-        catching = catching_filters(full.inventory)
+    if rows:
+        worst = max(rows, key=lambda r: r.ratio)
+        print(f"\nhighest ratio ours / built-in (cold): {worst.ratio:.2f} ({worst.scenario.name})")
+    if not args.no_import:
+        first, median = plugin_import_seconds()
         print(
-            f"path: trail management-events -> log group {TRAIL_GROUP} ({HOME}, "
-            f"{len(CANDIDATES) + len(CIS_FILTERS)} filters, {len(catching)} catch an event: "
-            f"{', '.join(catching)}) -> their alarms (+{full.inventory.math_alarms_home} "
-            f"metric-math alarms in {HOME}) -> SNS topic {TOPIC}"
+            f"plug-in import after Prowler's (fresh interpreter): {_ms(first)} ms first, "
+            f"{_ms(median)} ms median of 5"
         )
-        if catching != sorted(c.name for c in CANDIDATES):
-            print("WARNING: the filters that catch an event are not the ones seeded in moto")
-        print(
-            f"median of {args.repeat} runs (slowest in brackets), caches cleared and a full "
-            "garbage collection before each run (setup objects frozen with gc.freeze):"
-        )
-        print(
-            f"  built-in check_cloudwatch_log_metric_filter  {_ms(full.builtin):>10}   "
-            f"[{_ms(full.builtin_max)}]"
-        )
-        search = full.ours - full.ours_api - full.ours_index
-        print(
-            f"  ours evaluate()                              {_ms(full.ours):>10}   "
-            f"[{_ms(full.ours_max)}]"
-        )
-        print(
-            f"    of which: indexing Prowler's inventories (ProwlerEvidence.__init__) "
-            f"{_ms(full.ours_index)}, API calls to moto (in-process) {_ms(full.ours_api)}, "
-            f"path search and coverage proofs {_ms(search)}"
-        )
-        print(
-            f"  ratio ours / built-in                        {full.ratio:>10.2f}   "
-            f"(without the API calls {(full.ours - full.ours_api) / full.builtin:.2f})"
-        )
-        print(
-            f"  our API calls: {sum(full.calls.values())} ({_calls(full.calls)})"
-            + ("" if full.calls_consistent else "  [differs between runs]")
-        )
-        stats, hooked, stats_verdict = source_stats(full.inventory, counter)
-        print(
-            f"  ProwlerEvidence.stats: {sum(stats.values())} ({_calls(Counter(stats))}); "
-            f"botocore hook in that run: {hooked}"
-        )
-        print(f"  our verdict:      {full.verdict.status}: {full.verdict.sentence}")
-        if stats_verdict.status != full.verdict.status:
-            print(f"  (the direct ProwlerEvidence run said {stats_verdict.status})")
-        print(f"  built-in verdict: {full.builtin_verdict[0]}: {full.builtin_verdict[1]}")
-        rows = [full]
-        if not args.no_table:
-            for fraction in (0.25, 0.5):
-                row = measure(args.scale * fraction, args.repeat, clients, counter, metadata)
-                row.inventory = None  # free it before the next one
-                rows.insert(-1, row)
-            print("\nscaling (medians; the same candidates on the path, a growing inventory):")
-            print(
-                f"  {'scale':>6} {'objects':>8} {'filters':>8} {'alarms':>7} {'ours ms':>8} "
-                f"{'index ms':>8} {'built-in ms':>11} {'ratio':>6} {'ours µs/obj':>11} "
-                f"{'API calls':>9}"
-            )
-            for row in rows:
-                print(
-                    f"  {row.scale:>6g} {row.objects:>8,} {row.sizes['metric_filters']:>8,} "
-                    f"{row.sizes['alarms']:>7,} {row.ours * 1e3:>8.1f} "
-                    f"{row.ours_index * 1e3:>8.1f} "
-                    f"{row.builtin * 1e3:>11.1f} {row.ratio:>6.2f} "
-                    f"{row.ours / row.objects * 1e6:>11.2f} {sum(row.calls.values()):>9}"
-                )
-        if args.profile:
-            print("\ncProfile of one run of ours (cold caches):")
-            print(profile_ours(full.inventory))
     print(f"\n(total benchmark wall time {time.perf_counter() - wall:.1f} s)")
     return 0
 

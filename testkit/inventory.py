@@ -569,7 +569,7 @@ class CallCounter:
         self._started: float | None = None
 
     def attach(self, client: Any) -> None:
-        client.meta.events.register("before-parameter-build", self._start)
+        client.meta.events.register("provide-client-params", self._start)
         client.meta.events.register("before-call", self._count)
         client.meta.events.register("after-call", self._stop)
         client.meta.events.register("after-call-error", self._stop)
