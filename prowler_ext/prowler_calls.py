@@ -8,6 +8,7 @@ every call is counted in the source's `SourceStats`.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from .chain.evidence import (
 from .key_policy import key_policy_problem
 
 DESCRIBE_ALARMS_BATCH = 100
+PARALLEL_CALLS = 10  # threads for independent calls, as Prowler's services (MAX_WORKERS)
 _DENIED = {
     "AccessDenied",
     "AccessDeniedException",
@@ -177,28 +179,33 @@ class TargetedCalls:
         return found
 
     def describe_alarms(self, region: str, names: list[str]) -> list[AlarmEvidence] | Gap:
-        """The named alarms, up to DESCRIBE_ALARMS_BATCH a call."""
+        """The named alarms, up to DESCRIBE_ALARMS_BATCH a call; several batches in parallel
+        (as many threads as Prowler's services use), in the order of `names`."""
         if not names:
             return []
         client = self.client(self.cloudwatch, region)
         if client is None:
             return self.not_audited(region, "the alarm")
+        batches = [
+            names[start : start + DESCRIBE_ALARMS_BATCH]
+            for start in range(0, len(names), DESCRIBE_ALARMS_BATCH)
+        ]
+        if len(batches) == 1:
+            answers = [_describe_alarm_batch(client, region, batches[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=min(PARALLEL_CALLS, len(batches))) as pool:
+                answers = list(
+                    pool.map(lambda batch: _describe_alarm_batch(client, region, batch), batches)
+                )
         found: list[AlarmEvidence] = []
-        for start in range(0, len(names), DESCRIBE_ALARMS_BATCH):
-            batch = names[start : start + DESCRIBE_ALARMS_BATCH]
-            try:
-                pages = client.get_paginator("describe_alarms").paginate(
-                    AlarmNames=batch, AlarmTypes=["MetricAlarm"]
-                )
-                for page in pages:
-                    self.stats.count("cloudwatch:DescribeAlarms")
-                    found.extend(
-                        _alarm_evidence(raw, region) for raw in page.get("MetricAlarms") or []
-                    )
-            except (ClientError, BotoCoreError) as error:
+        for batch, (pages, answer) in zip(batches, answers, strict=True):
+            for _ in range(pages):
+                self.stats.count("cloudwatch:DescribeAlarms")
+            if isinstance(answer, Exception):
                 return self._call_gap(
-                    error, "cloudwatch:DescribeAlarms", region, f"alarm {batch[0]}"
+                    answer, "cloudwatch:DescribeAlarms", region, f"alarm {batch[0]}"
                 )
+            found.extend(answer)
         return found
 
     def alarms_for_metric(self, metric: MetricKey) -> list[AlarmEvidence] | Gap:
@@ -329,6 +336,25 @@ def _filter_evidence(raw: Any, region: str, group: str) -> MetricFilterEvidence 
         pattern=str(raw.get("filterPattern") or ""),
         transformations=tuple(transformations),
     )
+
+
+
+def _describe_alarm_batch(
+    client: Any, region: str, batch: list[str]
+) -> tuple[int, list[AlarmEvidence] | ClientError | BotoCoreError]:
+    """One batch of named alarms: the pages read, and the alarms or the error."""
+    pages_read = 0
+    found: list[AlarmEvidence] = []
+    try:
+        pages = client.get_paginator("describe_alarms").paginate(
+            AlarmNames=batch, AlarmTypes=["MetricAlarm"]
+        )
+        for page in pages:
+            pages_read += 1
+            found.extend(_alarm_evidence(raw, region) for raw in page.get("MetricAlarms") or [])
+    except (ClientError, BotoCoreError) as error:
+        return pages_read, error
+    return pages_read, found
 
 
 def _alarm_evidence(raw: dict, region: str) -> AlarmEvidence:

@@ -75,6 +75,7 @@ class ProwlerEvidence:
         self.inventory = InventoryIndex(*clients)
         self.calls = TargetedCalls(*clients, self.stats)
         self._details: dict[FilterSummary, MetricFilterEvidence] = {}
+        self._groups_read_by_name: set[tuple[str, str]] = set()  # (region, log group)
         self.other_accounts = other_accounts or OtherAccounts.of_scan(cloudtrail_client)
 
     # ------------------------------------------------------------------ other accounts
@@ -164,11 +165,22 @@ class ProwlerEvidence:
         return summaries
 
     def filter_details(self, summary: FilterSummary) -> MetricFilterEvidence | Gap:
+        """The filter's metric transformations. The first filter read on a log group is read
+        by name; from the second on, the whole group is read once (at most 100 filters, two
+        pages), so the calls do not grow with the filters that catch an event."""
         if summary in self._details:
             return self._details[summary]
-        listed = self.calls.describe_filters(summary.region, summary.log_group_name, summary.name)
+        group = (summary.region, summary.log_group_name)
+        whole_group = group in self._groups_read_by_name
+        self._groups_read_by_name.add(group)
+        listed = self.calls.describe_filters(
+            summary.region, summary.log_group_name, None if whole_group else summary.name
+        )
         if isinstance(listed, Gap):
             return listed
+        for details in listed:
+            read = (details.name, details.region, details.log_group_name, details.pattern)
+            self._details.setdefault(FilterSummary(*read), details)
         for details in listed:
             if details.name == summary.name:
                 self._details[summary] = details

@@ -24,6 +24,7 @@ account. Under moto's `mock_aws`:
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -561,12 +562,15 @@ def _services(regional_clients: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 class CallCounter:
-    """Counts every API call made through the clients it is attached to, and their time."""
+    """Counts every API call made through the clients it is attached to, and the wall time
+    during which at least one was under way (calls may run in parallel threads)."""
 
     def __init__(self) -> None:
         self.calls: Counter = Counter()
         self.seconds = 0.0
-        self._started: float | None = None
+        self._lock = threading.Lock()
+        self._active = 0
+        self._since = 0.0
 
     def attach(self, client: Any) -> None:
         client.meta.events.register("provide-client-params", self._start)
@@ -575,23 +579,32 @@ class CallCounter:
         client.meta.events.register("after-call-error", self._stop)
 
     def reset(self) -> None:
-        self.calls.clear()
-        self.seconds = 0.0
+        with self._lock:
+            self.calls.clear()
+            self.seconds = 0.0
+            self._active = 0
 
     @property
     def total(self) -> int:
         return sum(self.calls.values())
 
     def _start(self, **_: Any) -> None:
-        self._started = time.perf_counter()
+        with self._lock:
+            if self._active == 0:
+                self._since = time.perf_counter()
+            self._active += 1
 
     def _count(self, model: Any, **_: Any) -> None:
-        self.calls[f"{_PREFIX.get(model.service_model.service_id, '?')}:{model.name}"] += 1
+        with self._lock:
+            self.calls[f"{_PREFIX.get(model.service_model.service_id, '?')}:{model.name}"] += 1
 
     def _stop(self, **_: Any) -> None:
-        if self._started is not None:
-            self.seconds += time.perf_counter() - self._started
-            self._started = None
+        with self._lock:
+            if self._active == 0:
+                return
+            self._active -= 1
+            if self._active == 0:
+                self.seconds += time.perf_counter() - self._since
 
 
 _PREFIX = {

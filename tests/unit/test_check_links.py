@@ -112,6 +112,71 @@ def test_the_engine_keeps_no_memo_after_the_check(aws):
     assert {_size(memo) for memo in engine_memos()} == {0}
 
 
+
+def test_filters_that_catch_an_event_cost_two_reads_of_their_log_group_at_most(aws):
+    """Six filters catch every event and no alarm watches their metrics: the first is read by
+    name, then the whole log group once, not one DescribeMetricFilters per filter."""
+    from prowler_ext.chain import judge
+    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+    from prowler_ext.prowler_source import ProwlerEvidence
+    from testkit.clients import prowler_clients
+
+    create_logging_trail(
+        aws, "management-events", log_group=LOG_GROUP, event_selectors=ALL_MANAGEMENT_EVENTS
+    )
+    for i in range(6):
+        put_metric_filter(aws, REGION, LOG_GROUP, f"gateways-{i}", BENCHMARK_PATTERN, f"Gw{i}")
+    clients = prowler_clients(build_provider())
+    source = ProwlerEvidence(*clients.values())
+    verdict = judge(source, NETWORK_GATEWAY_CHANGES)
+
+    assert verdict.status == "FAIL", verdict.sentence
+    assert "no alarm watches metric CISBenchmark/Gw0 of metric filter gateways-0" in (
+        verdict.sentence
+    )
+    assert source.stats.calls["logs:DescribeMetricFilters"] == 2
+
+
+def test_alarms_on_a_metric_are_read_in_parallel_batches_in_their_order(aws):
+    """250 alarms on the filter's metric, only the last one notifies: three DescribeAlarms
+    batches run on several threads (as Prowler's services do), and the path still goes
+    through the first alarm that qualifies in the inventory's order."""
+    import threading
+
+    from prowler_ext.chain import judge
+    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+    from prowler_ext.prowler_source import ProwlerEvidence
+    from testkit.clients import prowler_clients
+
+    made = chain(aws, alarm={"comparison": "LessThanThreshold"})
+    for i in range(249):
+        put_alarm(
+            aws,
+            REGION,
+            f"gateway-changes-{i:03d}",
+            "GatewayChanges",
+            alarm_actions=[made["topic"]],
+            comparison="LessThanThreshold" if i < 248 else "GreaterThanOrEqualToThreshold",
+        )
+    provider = build_provider()
+    clients = prowler_clients(provider)
+    threads = set()
+
+    def slow(**_):
+        threads.add(threading.get_ident())
+        threading.Event().wait(0.2)
+
+    clients["cloudwatch_client"].regional_clients[REGION].meta.events.register(
+        "before-call.cloudwatch.DescribeAlarms", slow
+    )
+    source = ProwlerEvidence(*clients.values())
+    verdict = judge(source, NETWORK_GATEWAY_CHANGES)
+
+    assert verdict.status == "PASS", verdict.sentence
+    assert "alarm gateway-changes-248 -> SNS topic security-alerts" in verdict.sentence
+    assert source.stats.calls["cloudwatch:DescribeAlarms"] == 3
+    assert len(threads) > 1
+
 def _size(memo) -> int:
     return len(memo) if isinstance(memo, dict) else memo.cache_info().currsize
 
