@@ -17,7 +17,14 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..control import Control
-from ..filterpattern import PatternError, RecordCase, Verdict, cached_coverage, received_by
+from ..filterpattern import (
+    Coverage,
+    PatternError,
+    RecordCase,
+    Verdict,
+    cached_coverage,
+    received_by,
+)
 from . import alarm as alarm_links
 from . import topic as topic_links
 from . import trail as trail_links
@@ -117,6 +124,7 @@ class PathSearch:
         self.event_sources = control.event_sources
         self._readers: dict[str, AccountReader | Gap] = {source.account: AccountReader(source)}
         self._alarms_judged: dict[tuple, _AssessedAlarm | None] = {}
+        self._coverage: dict[str, dict[str, Coverage] | PatternError] = {}
 
     def _reader(self, account: str) -> AccountReader | Gap:
         """The evidence of `account`: the scanned one's, or another's read through its role."""
@@ -270,9 +278,9 @@ class PathSearch:
         catching: list[FilterSummary] = []
         best: tuple[int, FilterSummary, str] | None = None
         for summary in summaries:
-            try:
-                answer = cached_coverage(summary.pattern, self.cases[result.event])
-            except PatternError as error:
+            answers = self._answers(summary.pattern)
+            if isinstance(answers, PatternError):
+                error = answers
                 result.gaps.append(
                     Gap(
                         f"metric filter {summary.name} on log group {ref} has a pattern the "
@@ -282,6 +290,7 @@ class PathSearch:
                     )
                 )
                 continue
+            answer = answers[result.event]
             if answer.verdict is Verdict.CAUGHT:
                 catching.append(summary)
             elif answer.verdict is Verdict.UNKNOWN:
@@ -328,14 +337,23 @@ class PathSearch:
             )
         return catching
 
-    def _events_covered(self, pattern: str) -> int:
-        count = 0
-        for case in self.cases.values():
+    def _answers(self, pattern: str) -> dict[str, Coverage] | PatternError:
+        """The pattern's answer for every event, proved once per search: each filter on a
+        log group is asked about every event, and a pattern may stand on many filters."""
+        if pattern not in self._coverage:
             try:
-                count += cached_coverage(pattern, case).verdict is Verdict.CAUGHT
-            except PatternError:
-                return 0
-        return count
+                self._coverage[pattern] = {
+                    event: cached_coverage(pattern, case) for event, case in self.cases.items()
+                }
+            except PatternError as error:
+                self._coverage[pattern] = error
+        return self._coverage[pattern]
+
+    def _events_covered(self, pattern: str) -> int:
+        answers = self._answers(pattern)
+        if isinstance(answers, PatternError):
+            return 0
+        return sum(1 for answer in answers.values() if answer.verdict is Verdict.CAUGHT)
 
     def _walk_metric(
         self,
