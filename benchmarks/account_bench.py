@@ -255,7 +255,7 @@ def _calls(calls: Counter) -> str:
 def print_row(row: Row, out: Callable[[str], None] = print) -> None:
     ours, builtin = row.ours, row.builtin
     out(
-        f"  {row.scenario.name:<62} {row.objects:>8,} {_ms(builtin.cold):>9} {_ms(ours.cold):>9} "
+        f"  {row.scenario.name:<76} {row.objects:>8,} {_ms(builtin.cold):>9} {_ms(ours.cold):>9} "
         f"{row.ratio:>7.2f} {_ms(ours.cold - ours.api_seconds):>9} {sum(ours.calls.values()):>6} "
         f"{_ms(builtin.warm_median):>9} {_ms(ours.warm_median):>9} "
         f"{_mb(builtin.peak_bytes):>7} {_mb(ours.peak_bytes):>7}"
@@ -288,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "alternating; times in ms, memory in MB (tracemalloc peak)"
     )
     print(
-        f"  {'scenario':<62} {'objects':>8} {'built-in':>9} {'ours':>9} {'ratio':>7} "
+        f"  {'scenario':<76} {'objects':>8} {'built-in':>9} {'ours':>9} {'ratio':>7} "
         f"{'ours-API':>9} {'calls':>6} {'b-in med':>9} {'ours med':>9} {'b-in MB':>7} "
         f"{'ours MB':>7}"
     )

@@ -56,10 +56,24 @@ class Scenario:
     alarms: int = 0
     topics: int = 200
     trail_region: str = "first"  # where the trail's region comes in Prowler's lists
-    trail_patterns: int = 0  # distinct patterns on the trail's group that catch nothing
+    trails: int = 1  # multi-region trails, each delivering to its own log group
+    trail_patterns: int = 0  # distinct patterns on the trails' groups that catch nothing
     cis_alarms: int = 0  # alarms on the path's metric, before the one that qualifies
     matching_filters: int = 0  # filters with the CIS pattern, each its own metric, no alarm
     path: bool = True  # the complete chain exists
+
+    def trail_groups(self) -> list[tuple[str, str]]:
+        """(trail name, log group name) of each trail; the first holds the path."""
+        return [
+            ("management-events", TRAIL_GROUP),
+            *((f"trail-{k}", f"{TRAIL_GROUP}-{k}") for k in range(1, self.trails)),
+        ]
+
+    def trail_pattern_groups(self) -> list[tuple[int, str]]:
+        """(pattern number, log group) of the patterns that catch nothing, 100 a group at
+        most (AWS's limit), spread over the trails' groups."""
+        groups = [group for _, group in self.trail_groups()]
+        return [(i, groups[i % len(groups)]) for i in range(self.trail_patterns)]
 
     @property
     def region_names(self) -> list[str]:
@@ -87,30 +101,34 @@ def load(quick: bool = False, only: str | None = None) -> list[Scenario]:
 
 
 def seed(scenario: Scenario) -> None:
-    """Create in moto what lies on the candidate path (call inside `mock_aws`)."""
+    """Create in moto what the check reads on its path (call inside `mock_aws`): the trails,
+    their log groups and every filter on them, the path's alarms, topic and subscription."""
     import boto3
 
     session = boto3.Session(region_name=HOME)
     session.client("s3").create_bucket(Bucket=f"cloudtrail-{ACCOUNT}")
     logs = session.client("logs")
-    logs.create_log_group(logGroupName=TRAIL_GROUP)
     cloudtrail = session.client("cloudtrail")
-    cloudtrail.create_trail(
-        Name="management-events",
-        S3BucketName=f"cloudtrail-{ACCOUNT}",
-        IsMultiRegionTrail=True,
-        CloudWatchLogsLogGroupArn=_group_arn(HOME, TRAIL_GROUP),
-        CloudWatchLogsRoleArn=f"arn:{PARTITION}:iam::{ACCOUNT}:role/CloudTrail_CloudWatchLogs",
-    )
-    cloudtrail.start_logging(Name="management-events")
+    for trail, group in scenario.trail_groups():
+        logs.create_log_group(logGroupName=group)
+        cloudtrail.create_trail(
+            Name=trail,
+            S3BucketName=f"cloudtrail-{ACCOUNT}",
+            IsMultiRegionTrail=True,
+            CloudWatchLogsLogGroupArn=_group_arn(HOME, group),
+            CloudWatchLogsRoleArn=f"arn:{PARTITION}:iam::{ACCOUNT}:role/CloudTrail_CloudWatchLogs",
+        )
+        cloudtrail.start_logging(Name=trail)
+    for i, group in scenario.trail_pattern_groups():
+        _put_filter(logs, group, f"other-control-{i:05d}", f"Other{i:05d}", _no_match(i))
     for i in range(scenario.matching_filters):
-        _put_filter(logs, f"gateway-copy-{i:04d}", f"GatewayCopy{i:04d}")
+        _put_filter(logs, TRAIL_GROUP, f"gateway-copy-{i:04d}", f"GatewayCopy{i:04d}")
     if not scenario.path:
         return
     sns = session.client("sns")
     topic = sns.create_topic(Name=TOPIC)["TopicArn"]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=QUEUE_ARN)
-    _put_filter(logs, PATH_FILTER, PATH_METRIC)
+    _put_filter(logs, TRAIL_GROUP, PATH_FILTER, PATH_METRIC)
     cloudwatch = session.client("cloudwatch")
     for name, operator in [
         *((f"a-quiet-gateway-{i:05d}", "LessThanThreshold") for i in range(scenario.cis_alarms)),
@@ -129,11 +147,17 @@ def seed(scenario: Scenario) -> None:
         )
 
 
-def _put_filter(logs: Any, name: str, metric: str) -> None:
+def _no_match(i: int) -> str:
+    return _NO_MATCH_SHAPES[i % len(_NO_MATCH_SHAPES)].format(i=i)
+
+
+def _put_filter(
+    logs: Any, group: str, name: str, metric: str, pattern: str = BENCHMARK_PATTERN
+) -> None:
     logs.put_metric_filter(
-        logGroupName=TRAIL_GROUP,
+        logGroupName=group,
         filterName=name,
-        filterPattern=BENCHMARK_PATTERN,
+        filterPattern=pattern,
         metricTransformations=[
             {"metricName": metric, "metricNamespace": NAMESPACE, "metricValue": "1"}
         ],
@@ -150,7 +174,11 @@ def build(scenario: Scenario, regional_clients: dict[str, dict[str, Any]]) -> In
     from prowler.providers.aws.services.sns import sns_service as sn
 
     regions = scenario.region_names
-    trail_group = _log_group(cw, HOME, TRAIL_GROUP, 0)
+    trail_groups = {
+        group: _log_group(cw, HOME, group, k)
+        for k, (_, group) in enumerate(scenario.trail_groups())
+    }
+    trail_group = trail_groups[TRAIL_GROUP]
     app_groups = [
         _log_group(cw, regions[i % len(regions)], GROUP_KINDS[i % len(GROUP_KINDS)].format(i=i), i)
         for i in range(max(1, scenario.filters // 2))
@@ -186,9 +214,10 @@ def build(scenario: Scenario, regional_clients: dict[str, dict[str, Any]]) -> In
         )
 
     # ---- the trail's log group
-    for i in range(scenario.trail_patterns):
-        pattern = _NO_MATCH_SHAPES[i % len(_NO_MATCH_SHAPES)].format(i=i)
-        add_filter(trail_group, f"other-control-{i:05d}", pattern, f"Other{i:05d}", NAMESPACE)
+    for i, group in scenario.trail_pattern_groups():
+        add_filter(
+            trail_groups[group], f"other-control-{i:05d}", _no_match(i), f"Other{i:05d}", NAMESPACE
+        )
     for i in range(scenario.matching_filters):
         add_filter(
             trail_group,
@@ -233,33 +262,36 @@ def build(scenario: Scenario, regional_clients: dict[str, dict[str, Any]]) -> In
         arn = _topic_arn(region, f"team-alerts-{k:04d}")
         topics.append(sn.Topic(name=arn.rsplit(":", 1)[1], arn=arn, region=region))
 
-    trail = ct.Trail(
-        name="management-events",
-        is_multiregion=True,
-        home_region=HOME,
-        arn=f"arn:{PARTITION}:cloudtrail:{HOME}:{ACCOUNT}:trail/management-events",
-        region=HOME,
-        is_logging=True,
-        log_file_validation_enabled=True,
-        s3_bucket=f"cloudtrail-{ACCOUNT}",
-        log_group_arn=_group_arn(HOME, TRAIL_GROUP),
-        data_events=[
-            ct.Event_Selector(
-                is_advanced=False,
-                event_selector={
-                    "ReadWriteType": "All",
-                    "IncludeManagementEvents": True,
-                    "DataResources": [],
-                    "ExcludeManagementEventSources": [],
-                },
-            )
-        ],
-    )
-    trails = {trail.arn: trail}
+    selectors = [
+        ct.Event_Selector(
+            is_advanced=False,
+            event_selector={
+                "ReadWriteType": "All",
+                "IncludeManagementEvents": True,
+                "DataResources": [],
+                "ExcludeManagementEventSources": [],
+            },
+        )
+    ]
+    trails = {}
+    for name, group in scenario.trail_groups():
+        arn = f"arn:{PARTITION}:cloudtrail:{HOME}:{ACCOUNT}:trail/{name}"
+        trails[arn] = ct.Trail(
+            name=name,
+            is_multiregion=True,
+            home_region=HOME,
+            arn=arn,
+            region=HOME,
+            is_logging=True,
+            log_file_validation_enabled=True,
+            s3_bucket=f"cloudtrail-{ACCOUNT}",
+            log_group_arn=_group_arn(HOME, group),
+            data_events=selectors,
+        )
     for region in regions:
         if region != HOME:  # Prowler's placeholder for a region that answered with no trail
             trails[f"arn:{PARTITION}:cloudtrail:{region}:{ACCOUNT}:trail"] = ct.Trail(region=region)
-    groups = [trail_group, *app_groups]
+    groups = [*trail_groups.values(), *app_groups]
     services = _services({k: {r: v[r] for r in regions} for k, v in regional_clients.items()})
     services["cloudtrail"].trails = trails
     services["logs"].all_log_groups = {g.arn: g for g in groups}
@@ -277,7 +309,7 @@ def build(scenario: Scenario, regional_clients: dict[str, dict[str, Any]]) -> In
             "metric_filters": len(filters),
             "alarms": len(alarms),
             "topics": len(topics),
-            "trails": 1,
+            "trails": len(scenario.trail_groups()),
         },
     )
 

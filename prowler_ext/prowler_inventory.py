@@ -1,16 +1,18 @@
 """Indexes over Prowler's inventories: what the scan already listed, by what the search asks.
 
-Metric filters are indexed by (region, log group), alarms by (region, metric name), topics by
-ARN, log groups by (region, name). Each index is built in one pass on first use, and only as
-wide as the search needs: the filters of the trails' log groups, the alarms on the metrics
-those filters publish (and the metric-math alarms). Nothing here calls AWS.
+Alarms are indexed by (region, metric name), topics by ARN, log groups by (region, name).
+Each index is built in one pass on first use, and only as wide as the search needs: the alarms
+on the metrics the trails' filters publish (and the metric-math alarms). The metric filters
+are not indexed: the trails' log groups' filters are read with one targeted call each (see
+`prowler_source`), so nothing grows with the estate's other filters. Nothing here calls AWS.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from .chain.evidence import FilterSummary, LogGroupRef, TopicEvidence
+from .chain.evidence import LogGroupRef, TopicEvidence
 
 
 class InventoryIndex:
@@ -21,8 +23,6 @@ class InventoryIndex:
         self.logs = logs
         self.cloudwatch = cloudwatch
         self.sns = sns
-        self._filter_index: dict[tuple[str, str], list[FilterSummary]] | None = None
-        self._regions_without_group: set[str] = set()
         self._wanted_metrics: set[str | None] = set()
         self._alarm_index: dict[tuple[str, str | None], list[str]] | None = None
         self._indexed_metrics: set[str | None] = set()
@@ -64,15 +64,7 @@ class InventoryIndex:
     def _all_trails(self) -> list[Any]:
         return list((getattr(self.cloudtrail, "trails", None) or {}).values())
 
-    def _trail_log_groups(self) -> set[tuple[str, str]]:
-        wanted = set()
-        for trail in self._all_trails():
-            ref = LogGroupRef.from_arn(getattr(trail, "log_group_arn", None))
-            if ref is not None:
-                wanted.add((ref.region, ref.name))
-        return wanted
-
-    # ------------------------------------------------------------------ log groups and filters
+    # ------------------------------------------------------------------ log groups and metrics
     def log_group_exists(self, ref: LogGroupRef) -> bool | None:
         """Is the log group listed; None when the inventory cannot tell."""
         if (
@@ -89,45 +81,9 @@ class InventoryIndex:
             }
         return (ref.region, ref.name) in self._log_groups
 
-    def filters_unavailable(self) -> bool:
-        """Does the metric filter inventory say it is incomplete?"""
-        return (
-            getattr(self.logs, "metric_filters_unavailable", False)
-            or getattr(self.logs, "metric_filters", None) is None
-        )
-
-    def filters(self, key: tuple[str, str]) -> list[FilterSummary]:
-        """The inventory's metric filters on the log group (region, name)."""
-        if self._filter_index is None or key not in self._filter_index:
-            self._index_filters(key)
-        return list(self._filter_index.get(key, []))
-
-    def names_every_log_group(self, region: str) -> bool:
-        """Does every filter of the region's inventory name its log group? (Call after
-        `filters`, which reads the inventory.)"""
-        return region not in self._regions_without_group
-
-    def _index_filters(self, also: tuple[str, str]) -> None:
-        """One pass over the filter inventory, keeping the filters of the trails' log groups
-        (and the metric names they publish, for the alarm pass)."""
-        wanted = self._trail_log_groups() | {also}
-        wanted_names = {name for _, name in wanted}
-        index: dict[tuple[str, str], list[FilterSummary]] = {key: [] for key in wanted}
-        for metric_filter in getattr(self.logs, "metric_filters", None) or []:
-            group = metric_filter.log_group
-            if group is None:
-                self._regions_without_group.add(metric_filter.region)
-            elif group.name in wanted_names and (metric_filter.region, group.name) in index:
-                index[(metric_filter.region, group.name)].append(
-                    FilterSummary(
-                        metric_filter.name,
-                        metric_filter.region,
-                        group.name,
-                        metric_filter.pattern or "",
-                    )
-                )
-                self._wanted_metrics.add(metric_filter.metric)
-        self._filter_index = index
+    def want_metrics(self, names: Iterable[str | None]) -> None:
+        """Metric names that filters on a path publish: the alarm pass keeps their alarms."""
+        self._wanted_metrics.update(names)
 
     # ------------------------------------------------------------------ alarms
     def alarms_unavailable(self) -> bool:

@@ -1,27 +1,28 @@
 """Evidence from Prowler's service clients, plus targeted calls for the candidates only.
 
-Prowler's inventories (trails, metric filters, alarms, topics) are indexed once by what the
-search looks them up by: (region, log group), (region, namespace, metric), topic ARN. What
-the inventories drop is read with targeted calls through the clients' `regional_clients`,
-and only for resources on a candidate path:
+Prowler's inventories (trails, alarms, topics, log groups) are indexed once by what the search
+looks them up by: (region, metric), topic ARN, (region, log group). What the inventories drop
+is read with targeted calls through the clients' `regional_clients`, and only for resources on
+a candidate path:
 
 * GetTrailStatus (IsLogging, LatestCloudWatchLogsDeliveryError) and, when Prowler holds no
   selectors, GetEventSelectors: for multi-region trails that deliver to CloudWatch Logs;
-* DescribeMetricFilters on one log group (by filter name): for filters whose pattern catches
-  an event, to read the metric value, dimensions and unit;
-* DescribeAlarms by name, up to 100 at a time: for alarms on a candidate metric;
+* DescribeMetricFilters on each such trail's log group (one call, two pages at most): the
+  only filters that can be on a path, with the metric value, dimensions and unit that
+  Prowler's inventory drops (so the estate's other filters cost nothing);
+* DescribeAlarms by name, up to 100 at a time and batches in parallel: for alarms on a
+  candidate metric;
 * ListSubscriptionsByTopic: for a topic an alarm notifies, unless Prowler's inventory already
   shows a confirmed subscription.
 
-With `fresh=True` the scan's inventories of metric filters, alarms and topics are not used:
-each is read again with the same targeted calls (DescribeMetricFilters on the trails' log
-groups, DescribeAlarmsForMetric, DescribeAlarms of the metric-math alarms of one region,
-ListSubscriptionsByTopic). The fixer re-checks the account that way after it writes, so it
-says "fixed" only when the check's own rules, over what AWS holds now, say PASS.
+With `fresh=True` the scan's inventories of alarms and topics are not used: each is read again
+with targeted calls (DescribeAlarmsForMetric, DescribeAlarms of the metric-math alarms of one
+region, ListSubscriptionsByTopic). The fixer re-checks the account that way after it writes,
+so it says "fixed" only when the check's own rules, over what AWS holds now, say PASS.
 
 When an inventory says it is incomplete, the search falls back to a targeted call for the
-candidate (the metric filters of one log group, the alarms of one metric), so a denial is
-located to its region. Every failure becomes a `Gap` naming the permission, never an exception.
+candidate (the alarms of one metric, a topic's subscriptions), so a denial is located to its
+region. Every failure becomes a `Gap` naming the permission, never an exception.
 
 The indexes are `prowler_inventory.InventoryIndex`, the calls `prowler_calls.TargetedCalls`;
 `ProwlerEvidence` decides, per question, which of the two answers.
@@ -75,7 +76,6 @@ class ProwlerEvidence:
         self.inventory = InventoryIndex(*clients)
         self.calls = TargetedCalls(*clients, self.stats)
         self._details: dict[FilterSummary, MetricFilterEvidence] = {}
-        self._groups_read_by_name: set[tuple[str, str]] = set()  # (region, log group)
         self.other_accounts = other_accounts or OtherAccounts.of_scan(cloudtrail_client)
 
     # ------------------------------------------------------------------ other accounts
@@ -146,12 +146,14 @@ class ProwlerEvidence:
         return self.inventory.log_group_exists(ref)
 
     def filters_on(self, ref: LogGroupRef) -> list[FilterSummary] | Gap:
+        """The metric filters on a trail's log group, with their details, read with one
+        DescribeMetricFilters (two pages at most: AWS allows 100 filters on a log group).
+
+        They are the only filters that can be on a path, and Prowler's inventory drops what
+        the path needs (value, dimensions, default): reading them here costs the same call
+        the details would, and nothing grows with the rest of the estate's filters."""
         if self.calls.client(self.logs, ref.region) is None:
             return self.calls.not_audited(ref.region, f"log group {ref.name}")
-        inventory_blind = self.fresh or self.inventory.filters_unavailable()
-        indexed = self.inventory.filters((ref.region, ref.name))
-        if not inventory_blind and self.inventory.names_every_log_group(ref.region):
-            return indexed
         listed = self.calls.describe_filters(ref.region, ref.name, None)
         if isinstance(listed, Gap):
             return listed
@@ -162,25 +164,15 @@ class ProwlerEvidence:
             )
             self._details[summary] = details
             summaries.append(summary)
+            self.inventory.want_metrics(t.metric_name for t in details.transformations)
         return summaries
 
     def filter_details(self, summary: FilterSummary) -> MetricFilterEvidence | Gap:
-        """The filter's metric transformations. The first filter read on a log group is read
-        by name; from the second on, the whole group is read once (at most 100 filters, two
-        pages), so the calls do not grow with the filters that catch an event."""
         if summary in self._details:
             return self._details[summary]
-        group = (summary.region, summary.log_group_name)
-        whole_group = group in self._groups_read_by_name
-        self._groups_read_by_name.add(group)
-        listed = self.calls.describe_filters(
-            summary.region, summary.log_group_name, None if whole_group else summary.name
-        )
+        listed = self.calls.describe_filters(summary.region, summary.log_group_name, summary.name)
         if isinstance(listed, Gap):
             return listed
-        for details in listed:
-            read = (details.name, details.region, details.log_group_name, details.pattern)
-            self._details.setdefault(FilterSummary(*read), details)
         for details in listed:
             if details.name == summary.name:
                 self._details[summary] = details

@@ -59,6 +59,7 @@ def test_account_bench_quick_prints_every_scenario_with_both_verdicts(capsys):
     for name in names:
         assert name in table and name in verdicts
     assert "built-in      ours   ratio  ours-API  calls" in table
+    assert "(AWS's limit)" in table
     demo = verdicts.split("small, demo-like", 1)[1]
     assert (
         "ours     PASS: All 6 network gateway events reach a confirmed subscriber: trail "
@@ -71,9 +72,13 @@ def test_account_bench_quick_prints_every_scenario_with_both_verdicts(capsys):
         "logs:DescribeMetricFilters 1, sns:GetSubscriptionAttributes 1, "
         "sns:GetTopicAttributes 1)"
     ) in demo
-    no_match = verdicts.split("no filter matches, 500 distinct patterns", 1)[1]
+    no_match = verdicts.split("no filter matches, 500 distinct patterns on 5 trails", 1)[1]
     assert "built-in FAIL" in no_match
-    assert "ours     FAIL: None of the 6 network gateway events is caught: none of the 50" in (
+    assert "ours     FAIL: None of the 6 network gateway events is caught: none of the 10" in (
+        no_match
+    )
+    # one read of each trail's log group, whatever the estate's other filters
+    assert "our API calls: 10 (cloudtrail:GetTrailStatus 5, logs:DescribeMetricFilters 5)" in (
         no_match
     )
     quiet = verdicts.split("only the last qualifies", 1)[1]

@@ -113,9 +113,10 @@ def test_the_engine_keeps_no_memo_after_the_check(aws):
 
 
 
-def test_filters_that_catch_an_event_cost_two_reads_of_their_log_group_at_most(aws):
-    """Six filters catch every event and no alarm watches their metrics: the first is read by
-    name, then the whole log group once, not one DescribeMetricFilters per filter."""
+def test_a_trail_s_log_group_is_read_once_whatever_its_filters(aws):
+    """Six filters catch every event and no alarm watches their metrics, 40 unrelated filters
+    stand on other log groups: one DescribeMetricFilters reads the trail's log group with every
+    filter's details, not one call per catching filter, and nothing for the other groups."""
     from prowler_ext.chain import judge
     from prowler_ext.control import NETWORK_GATEWAY_CHANGES
     from prowler_ext.prowler_source import ProwlerEvidence
@@ -126,6 +127,9 @@ def test_filters_that_catch_an_event_cost_two_reads_of_their_log_group_at_most(a
     )
     for i in range(6):
         put_metric_filter(aws, REGION, LOG_GROUP, f"gateways-{i}", BENCHMARK_PATTERN, f"Gw{i}")
+    aws.client("logs", REGION).create_log_group(logGroupName="/app/service")
+    for i in range(40):
+        put_metric_filter(aws, REGION, "/app/service", f"errors-{i}", "ERROR", f"Errors{i}")
     clients = prowler_clients(build_provider())
     source = ProwlerEvidence(*clients.values())
     verdict = judge(source, NETWORK_GATEWAY_CHANGES)
@@ -134,7 +138,7 @@ def test_filters_that_catch_an_event_cost_two_reads_of_their_log_group_at_most(a
     assert "no alarm watches metric CISBenchmark/Gw0 of metric filter gateways-0" in (
         verdict.sentence
     )
-    assert source.stats.calls["logs:DescribeMetricFilters"] == 2
+    assert source.stats.calls["logs:DescribeMetricFilters"] == 1
 
 
 def test_alarms_on_a_metric_are_read_in_parallel_batches_in_their_order(aws):
