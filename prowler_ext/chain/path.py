@@ -100,6 +100,9 @@ class SearchResult:
 
 # an alarm judged for one datapoint: its resource, the link at fault, the fault, its topics
 _AssessedAlarm = tuple[Resource, int, alarm_links.Finding, list[str]]
+# what an alarm's notification meets at a topic: a gap, a failure, or the topic reached and
+# its subscriptions that receive it
+_TopicOutcome = Gap | Failure | tuple[Resource, int]
 
 _DIMENSION_VALUE = re.compile(r"\$\.(?P<path>[A-Za-z0-9_.\-]+)\Z")
 
@@ -125,6 +128,7 @@ class PathSearch:
         self._readers: dict[str, AccountReader | Gap] = {source.account: AccountReader(source)}
         self._alarms_judged: dict[tuple, _AssessedAlarm | None] = {}
         self._coverage: dict[str, dict[str, Coverage] | PatternError] = {}
+        self._topics_judged: dict[tuple[str, int], _TopicOutcome] = {}
 
     def _reader(self, account: str) -> AccountReader | Gap:
         """The evidence of `account`: the scanned one's, or another's read through its role."""
@@ -499,6 +503,27 @@ class PathSearch:
         prefix: tuple[Resource, ...],
         result: EventResult,
     ) -> bool:
+        outcome = self._topic_outcome(topic_arn, alarm)
+        if isinstance(outcome, Gap):
+            result.gaps.append(outcome)
+            return False
+        if isinstance(outcome, Failure):
+            result.fail(outcome)
+            return False
+        topic_resource, confirmed = outcome
+        result.path = prefix + (topic_resource,)
+        result.confirmed_subscriptions = confirmed
+        return True
+
+    def _topic_outcome(self, topic_arn: str, alarm: AlarmEvidence) -> _TopicOutcome:
+        """What the alarm's notification meets at the topic: the same for every event, so
+        judged once per (topic, alarm) in a search."""
+        memo_key = (topic_arn, id(alarm))
+        if memo_key not in self._topics_judged:
+            self._topics_judged[memo_key] = self._judge_topic(topic_arn, alarm)
+        return self._topics_judged[memo_key]
+
+    def _judge_topic(self, topic_arn: str, alarm: AlarmEvidence) -> _TopicOutcome:
         topic_arn_parts = topic_arn.split(":")
         topic_name = topic_arn_parts[-1]
         topic_region = topic_arn_parts[3] if len(topic_arn_parts) > 3 else ""
@@ -506,38 +531,28 @@ class PathSearch:
         account = topic_arn_parts[4] if len(topic_arn_parts) > 4 else ""
         reader = self._reader(account) if account else Gap("its ARN names no account")
         if isinstance(reader, Gap):
-            result.gaps.append(
-                Gap(
-                    f"alarm {alarm.name} notifies SNS topic {topic_arn} in account {account}, "
-                    f"whose subscriptions the check cannot see: {reader.what}",
-                    reader.permission,
-                    topic_region,
-                )
+            return Gap(
+                f"alarm {alarm.name} notifies SNS topic {topic_arn} in account {account}, "
+                f"whose subscriptions the check cannot see: {reader.what}",
+                reader.permission,
+                topic_region,
             )
-            return False
         topic = reader.topic(topic_arn)
         if isinstance(topic, Gap):
-            result.gaps.append(topic)
-            return False
+            return topic
         if not topic.exists:
-            result.fail(
-                Failure(
-                    Link.TOPIC,
-                    f"alarm {alarm.name} notifies SNS topic {topic_name}, which does not exist",
-                    topic_resource,
-                )
+            return Failure(
+                Link.TOPIC,
+                f"alarm {alarm.name} notifies SNS topic {topic_name}, which does not exist",
+                topic_resource,
             )
-            return False
         if topic.unusable_key:
-            result.fail(
-                Failure(
-                    Link.TOPIC,
-                    f"alarm {alarm.name} notifies SNS topic {topic_name}, which is encrypted with "
-                    f"{topic.unusable_key}",
-                    topic_resource,
-                )
+            return Failure(
+                Link.TOPIC,
+                f"alarm {alarm.name} notifies SNS topic {topic_name}, which is encrypted with "
+                f"{topic.unusable_key}",
+                topic_resource,
             )
-            return False
         alarm_arn = Arn.parse(alarm.arn)
         alarm_account = alarm_arn.account if alarm_arn and alarm_arn.account else account
         refused = topic_links.publish_problem(
@@ -545,8 +560,10 @@ class PathSearch:
             topic_links.PublishRequest(topic.arn, alarm_account, alarm.arn),
             topic_name,
         )
-        if self._record(refused, Link.TOPIC, topic_resource, result):
-            return False
+        if isinstance(refused, Gap):
+            return refused
+        if refused is not None:
+            return Failure(Link.TOPIC, refused, topic_resource)
         if topic.confirmed and topic.subscriptions:
             notification = topic_links.AlarmNotification(alarm.name, alarm.arn, alarm_account)
             verdicts = [topic_links.receives(s, notification) for s in topic.subscriptions]
@@ -554,36 +571,27 @@ class PathSearch:
             if not receiving:
                 gaps = [v for v in verdicts if isinstance(v, Gap)]
                 if gaps:
-                    result.gaps.append(gaps[0])
-                    return False
+                    return gaps[0]
                 reason = next(v for v in verdicts if isinstance(v, str))
                 many = len(verdicts) > 1
-                result.fail(
-                    Failure(
-                        Link.SUBSCRIPTION,
-                        f"alarm {alarm.name} notifies SNS topic {topic_name}, whose "
-                        f"{len(verdicts)} confirmed subscription{'s' if many else ''} "
-                        f"receive{'' if many else 's'} no alarm notification ({reason})",
-                        topic_resource,
-                    )
+                return Failure(
+                    Link.SUBSCRIPTION,
+                    f"alarm {alarm.name} notifies SNS topic {topic_name}, whose "
+                    f"{len(verdicts)} confirmed subscription{'s' if many else ''} "
+                    f"receive{'' if many else 's'} no alarm notification ({reason})",
+                    topic_resource,
                 )
-                return False
             topic = replace(topic, confirmed=receiving)
         if topic.confirmed == 0:
             pending = f" ({topic.pending} pending)" if topic.pending else ""
-            result.fail(
-                Failure(
-                    Link.SUBSCRIPTION,
-                    f"alarm {alarm.name} notifies SNS topic {topic_name}, which has no confirmed "
-                    f"subscription{pending}",
-                    topic_resource,
-                    pending_subscriptions=topic.pending,
-                )
+            return Failure(
+                Link.SUBSCRIPTION,
+                f"alarm {alarm.name} notifies SNS topic {topic_name}, which has no confirmed "
+                f"subscription{pending}",
+                topic_resource,
+                pending_subscriptions=topic.pending,
             )
-            return False
-        result.path = prefix + (topic_resource,)
-        result.confirmed_subscriptions = topic.confirmed
-        return True
+        return topic_resource, topic.confirmed
 
     @staticmethod
     def _record(problem, link: int, resource: Resource, result: EventResult) -> bool:

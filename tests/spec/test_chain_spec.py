@@ -1234,3 +1234,22 @@ def test_each_alarm_is_judged_once_for_all_six_events(monkeypatch):
     assert verdict.status == "PASS"
     assert "alarm last" in verdict.sentence
     assert sorted(judged) == sorted(a.name for a in account.alarms)
+
+
+def test_a_topic_is_judged_once_for_all_six_events(monkeypatch):
+    """The six events reach the same alarm and topic: the topic's policy, key and
+    subscriptions are judged once for the alarm's notification, not once per event."""
+    from prowler_ext.chain import topic as topic_links
+
+    judged: list[str] = []
+    real = topic_links.publish_problem
+
+    def counting(policy, request, name):
+        judged.append(name)
+        return real(policy, request, name)
+
+    monkeypatch.setattr(topic_links, "publish_problem", counting)
+    verdict = judge(MemoryEvidence(complete_account()), NETWORK_GATEWAY_CHANGES)
+
+    assert verdict.status == "PASS"
+    assert judged == ["security-alerts"]
