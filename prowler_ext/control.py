@@ -8,7 +8,7 @@ own filter pattern, and the names its fixer creates. Nothing downstream spells t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .filterpattern import RecordCase, api_call
@@ -24,6 +24,11 @@ class Control:
     fixer_defaults: Mapping[
         str, str
     ]  # MetricNamespace, MetricName, FilterName, AlarmName, TopicName
+    # the requirement's id in each CIS version Prowler ships ("4.12" up to 5.0, "5.12" after)
+    requirements: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # every version's benchmark pattern, as CIS writes it: the control must accept each one
+    benchmark_patterns: tuple[str, ...] = ()
+    builtin_check: str = ""  # Prowler's built-in check of the same requirement
 
     @property
     def events(self) -> tuple[str, ...]:
@@ -58,6 +63,16 @@ _NETWORK_GATEWAY_CALLS = (
     "DetachInternetGateway",
 )
 
+def cis_requirements(number: int) -> Mapping[str, str]:
+    """The monitoring requirement `number` in every CIS version: section 4 up to 5.0, 5 after."""
+    return MappingProxyType(
+        {
+            version: f"{4 if float(version) < 6 else 5}.{number}"
+            for version in ("1.4", "1.5", "2.0", "3.0", "4.0", "5.0", "6.0", "7.0")
+        }
+    )
+
+
 NETWORK_GATEWAY_CHANGES = Control(
     check_id="cloudwatch_changes_to_network_gateways_alarm",
     reference="CIS AWS 4.12",
@@ -73,6 +88,9 @@ NETWORK_GATEWAY_CHANGES = Control(
             "TopicName": "cis-security-alerts",
         }
     ),
+    requirements=cis_requirements(12),
+    benchmark_patterns=(_eventname_pattern(_NETWORK_GATEWAY_CALLS),),
+    builtin_check="cloudwatch_changes_to_network_gateways_alarm_configured",
 )
 
 NETWORK_GATEWAY_EVENTS = NETWORK_GATEWAY_CHANGES.events

@@ -362,3 +362,22 @@ def test_cli_match_on_a_file_that_is_not_utf8(tmp_path):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "not UTF-8" in done.stderr
+
+
+def test_a_quoted_wildcard_is_the_same_value_as_the_bare_one():
+    """`"*X"` and `*X` mean one thing: a class stated with one and a pattern written with the
+    other are proved, not left UNKNOWN over a string that would match one and not the other."""
+    case = RecordCase("denied call", (), '{ ($.errorCode = "*UnauthorizedOperation") }')
+    assert coverage("{ $.errorCode = *UnauthorizedOperation }", case).verdict == "CAUGHT"
+    assert coverage('{ $.errorCode = "AccessDenied*" }', case).verdict == "MISSED"
+
+
+def test_a_case_may_fix_a_field_below_one_a_typical_record_leaves_null():
+    """`responseElements` is null in a typical API call's record; a case that fixes a field
+    below it (a console sign-in's `responseElements.ConsoleLogin`) gets an object there."""
+    case = RecordCase(
+        "sign-in",
+        ((("eventName",), "ConsoleLogin"), (("responseElements", "ConsoleLogin"), "Success")),
+    )
+    record = _legal_missed("{ $.responseElements.ConsoleLogin = Failure }", case)
+    assert record["responseElements"]["ConsoleLogin"] == "Success"

@@ -64,6 +64,13 @@ class Variable:
     groups: list[tuple[dict[int, Truth], list[ValueClass]]] = field(default_factory=list)
 
 
+def pattern_key(value: ast.Value) -> tuple:
+    """What a wildcard or regex value means, whatever its spelling: `"*X"` and `*X` are one
+    value (a quoted value's wildcards are wildcards), so they share one truth bit and no
+    string is asked to match one and not the other."""
+    return (value.kind, value.text, value.has_escape)
+
+
 def is_pattern_value(condition: ast.Condition) -> bool:
     return isinstance(condition, ast.Comparison) and (
         condition.value.kind is ast.ValueKind.REGEX
@@ -240,13 +247,12 @@ def build_variable(
         ]
         return None
     # one true/false bit per distinct wildcard or regex value on this field
-    pattern_values = list(
-        dict.fromkeys(
-            pattern_conditions[i].value.raw
-            for i in variable.conditions
-            if is_pattern_value(pattern_conditions[i])
-        )
-    )
+    spelled: dict[tuple, str] = {}  # pattern_key -> the first spelling, for descriptions
+    for i in variable.conditions:
+        if is_pattern_value(pattern_conditions[i]):
+            value = pattern_conditions[i].value
+            spelled.setdefault(pattern_key(value), value.raw)
+    pattern_values = list(spelled)
     if len(pattern_values) > MAX_PATTERN_BITS:
         return f"{len(pattern_values)} wildcard or regex values on one field"
     candidates = concrete_classes(variable.spec, conditions)
@@ -254,7 +260,7 @@ def build_variable(
     for bits in itertools.product((F, T), repeat=len(pattern_values)) if strings else ():
         assignment = tuple(zip(pattern_values, bits, strict=True))
         label = ", ".join(
-            f"{'matching' if bit else 'not matching'} {raw}" for raw, bit in assignment
+            f"{'matching' if bit else 'not matching'} {spelled[key]}" for key, bit in assignment
         )
         candidates.append(ValueClass(None, f"a string {label}".strip(), bits=assignment))
     seen: dict[tuple, int] = {}
@@ -264,7 +270,8 @@ def build_variable(
         for index in variable.conditions:
             condition = pattern_conditions[index]
             if candidate.abstract:
-                bit = bits.get(condition.value.raw) if is_pattern_value(condition) else None
+                wild = is_pattern_value(condition)
+                bit = bits.get(pattern_key(condition.value)) if wild else None
                 vector[index] = _abstracttruth(condition, bit)
             else:
                 vector[index] = truth(evaluate_condition(condition, candidate.value))

@@ -354,6 +354,8 @@ def base_record(case: RecordCase, *, typical: bool) -> dict:
     for path, value in sorted(case.fixed, key=lambda item: len(item[0])):
         node = record
         for step in path[:-1]:
-            node = node.setdefault(step, {})
+            if not isinstance(node.get(step), dict):
+                node[step] = {}  # a field fixed below it makes it an object (not null)
+            node = node[step]
         node[path[-1]] = value
     return record

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ast
-from .classes import F, ValueClass, is_pattern_value, string_fragments
+from .classes import F, ValueClass, is_pattern_value, pattern_key, string_fragments
 from .cloudtrail import FieldSpec, RecordCase, base_record, example, violation
 from .coverage_logic import Formula
 from .matcher import evaluate
@@ -126,9 +126,9 @@ class WitnessBuilder:
         pool += ["zz" + f + "zz" for f in fragments]
         wanted = dict(value_class.bits or ())
         checks = [
-            (c.value, wanted[c.value.raw])
+            (c.value, wanted[pattern_key(c.value)])
             for c in conditions
-            if is_pattern_value(c) and c.value.raw in wanted
+            if is_pattern_value(c) and pattern_key(c.value) in wanted
         ]
         for candidate in pool:
             if candidate in constants or re.fullmatch(r"[-+]?[\d.eE+-]+", candidate or "0"):
