@@ -41,11 +41,17 @@ class Control:
         raise KeyError(event)
 
     @property
-    def event_sources(self) -> frozenset[str]:
-        """The eventSource values the control's records have (a trail must record them)."""
-        return frozenset(
-            value for case in self.records for path, value in case.fixed if path == ("eventSource",)
-        )
+    def event_sources(self) -> frozenset[str] | None:
+        """The eventSource values the control's records have (a trail must record them), or
+        None when some record class may come from any service (root usage, unauthorized
+        calls): then a trail must record the management events of every service."""
+        sources = []
+        for case in self.records:
+            fixed = dict(case.fixed).get(("eventSource",))
+            if not isinstance(fixed, str):
+                return None
+            sources.append(fixed)
+        return frozenset(sources)
 
 
 def _eventname_pattern(events: tuple[str, ...]) -> str:

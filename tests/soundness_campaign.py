@@ -11,8 +11,11 @@
 The generator is written here, apart from the engine: selectors over fixed, required, optional,
 open and unknown fields, wildcard selectors and keys in another case; every operator; values of
 every kind (wildcards, regexes with anchors, numbers, quoted strings, booleans, null); text
-terms with `?`, `-`, quotes, regexes and punctuation. `tests/test_soundness.py` runs a few
-thousand questions in `make test`.
+terms with `?`, `-`, quotes, regexes and punctuation. The questions are about the six gateway
+calls and about the CIS monitoring section's classes that are no name list (root usage,
+unauthorized calls, sign-ins without MFA, authentication failures): a record of such a class
+is a legal record that holds the case's fixed fields and, for the matcher, its condition.
+`tests/test_soundness.py` runs a few thousand questions in `make test`.
 """
 
 from __future__ import annotations
@@ -24,12 +27,28 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from prowler_ext.cis_monitoring import (
+    CONSOLE_AUTHENTICATION_FAILURES,
+    ROOT_USAGE,
+    SIGN_IN_WITHOUT_MFA,
+    UNAUTHORIZED_API_CALLS,
+)
 from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-from prowler_ext.filterpattern import PatternError, coverage, violation
+from prowler_ext.filterpattern import PatternError, RecordCase, coverage, violation
 from prowler_ext.filterpattern.cloudtrail import base_record
 from prowler_ext.filterpattern.matcher import evaluate
 
 EVENTS = NETWORK_GATEWAY_CHANGES.events
+CLASSES = tuple(
+    control.records[0]
+    for control in (
+        ROOT_USAGE,
+        UNAUTHORIZED_API_CALLS,
+        SIGN_IN_WITHOUT_MFA,
+        CONSOLE_AUTHENTICATION_FAILURES,
+    )
+)
+CASES: tuple[RecordCase, ...] = (*NETWORK_GATEWAY_CHANGES.records, *CLASSES)
 
 SELECTORS = (
     ["eventName"] * 6
@@ -39,6 +58,7 @@ SELECTORS = (
     + ["recipientAccountId", "userIdentity", "requestParameters", "responseElements"]
     + ["requestParameters.vpcId", "requestParameters.x.y", "resources[0].type"]
     + ["userIdentity.sessionContext.attributes.mfaAuthenticated", "additionalEventData.MFAUsed"]
+    + ["additionalEventData.MFAUsed", "responseElements.ConsoleLogin", "errorMessage"]
     + ["notAField", "*", "userIdentity.*", "resources[*].type", "EventName", "userIdentity.Type"]
 )
 WORDS = (
@@ -46,6 +66,9 @@ WORDS = (
     + ["CreateVpnGateway", "Gateway", "InternetGateway", "Customer", "Create", "Delete"]
     + ["ec2.amazonaws.com", "AwsApiCall", "Management", "us-east-1", "Root", "IAMUser"]
     + ["AccessDenied", "Client.UnauthorizedOperation", "alice", "true", "false", "null", "x"]
+    + ["ConsoleLogin", "signin.amazonaws.com", "AwsConsoleSignIn", "Yes", "No", "Success"]
+    + ["Failed authentication", "HeadBucket", "delivery.logs.amazonaws.com", "AwsServiceEvent"]
+    + ["*UnauthorizedOperation", "AccessDenied*", "cloudformation.amazonaws.com"]
 )
 OPS = ["="] * 6 + ["!="] * 3 + ["<", "<=", ">", ">="]
 TESTS = ["IS NULL", "IS TRUE", "IS FALSE", "NOT EXISTS"]
@@ -152,9 +175,9 @@ def _json(rng: random.Random, depth: int = 2):
     }
 
 
-def legal_record(rng: random.Random, event: str) -> dict:
-    """A random record the record model allows for the event."""
-    case = NETWORK_GATEWAY_CHANGES.case(event)
+def legal_record(rng: random.Random, case: RecordCase) -> dict | None:
+    """A random record the record model allows, with the case's fixed fields; None when it
+    falls outside the case's condition (the caller draws again)."""
     record = base_record(case, typical=rng.random() < 0.5)
     record["awsRegion"] = _string(rng, ["us-east-1", "eu-west-1", "Root", "*"])
     record["sourceIPAddress"] = _string(rng, ["203.0.113.10", "AWS Internal", "ec2.amazonaws.com"])
@@ -171,8 +194,8 @@ def legal_record(rng: random.Random, event: str) -> dict:
         identity[rng.choice(["foo", "Type", "x"])] = _json(rng)
     record["userIdentity"] = identity
     for key, pool in (
-        ("errorCode", ["AccessDenied", "Client.UnauthorizedOperation", "x"]),
-        ("errorMessage", ["You are not authorized", "Gateway"]),
+        ("errorCode", ["AccessDenied", "Client.UnauthorizedOperation", "x", "AccessDeniedX"]),
+        ("errorMessage", ["You are not authorized", "Gateway", "Failed authentication"]),
         ("userAgent", ["aws-cli/2.15.0", "console.amazonaws.com", "CreateVpnGateway"]),
         ("recipientAccountId", ["111122223333", "123456789012"]),
     ):
@@ -190,12 +213,51 @@ def legal_record(rng: random.Random, event: str) -> dict:
         record["resources"] = [{"type": _json(rng, 1), "ARN": "arn:x"}][: rng.randint(0, 1)]
     if rng.random() < 0.2:
         record["additionalEventData"] = {"MFAUsed": rng.choice(["Yes", "No"])}
+    if rng.random() < 0.2:
+        record["responseElements"] = {"ConsoleLogin": rng.choice(["Success", "Failure"])}
+    if rng.random() < 0.2:
+        record["sourceIPAddress"] = "delivery.logs.amazonaws.com"
+    for path, value in case.fixed:  # the case's fixed fields win over the random ones
+        node = record
+        for step in path[:-1]:
+            if not isinstance(node.get(step), dict):
+                node[step] = {}
+            node = node[step]
+        node[path[-1]] = value
     items = list(record.items())
     rng.shuffle(items)
     record = dict(items)
     problem = violation(record)
     assert problem is None, (problem, record)
-    return record
+    return record if of_case(record, case) else None
+
+
+def of_case(record: dict, case: RecordCase) -> bool:
+    """Does the record hold the case's fixed fields and (for certain) its condition?"""
+    for path, value in case.fixed:
+        node: object = record
+        for step in path:
+            if not isinstance(node, dict) or step not in node:
+                return False
+            node = node[step]
+        if node != value or type(node) is not type(value):
+            return False
+    if not case.condition:
+        return True
+    outcome = evaluate(case.condition, record)
+    return bool(outcome.value) and outcome.doubt is None
+
+
+def records_of(rng: random.Random, case: RecordCase, count: int) -> list[dict]:
+    """Up to `count` random records of the case (fewer when the case is hard to hit)."""
+    found: list[dict] = []
+    for _ in range(count * 20):
+        record = legal_record(rng, case)
+        if record is not None:
+            found.append(record)
+            if len(found) == count:
+                break
+    return found
 
 
 def _writings(record: dict) -> list[str]:
@@ -210,6 +272,7 @@ def _writings(record: dict) -> list[str]:
 class Tally:
     questions: int = 0
     verdicts: Counter = field(default_factory=Counter)
+    by_case: Counter = field(default_factory=Counter)  # (case name, verdict)
     rejected_patterns: int = 0
     unsound: list = field(default_factory=list)
     records_checked: int = 0
@@ -227,34 +290,36 @@ def campaign(questions: int, seed: int = 0, records_per_caught: int = 6) -> Tall
     tally = Tally()
     while tally.questions < questions:
         pattern = json_pattern(rng) if rng.random() < 0.75 else text_pattern(rng)
-        event = rng.choice(EVENTS)
+        case = rng.choice(CASES)
         try:
-            answer = coverage(pattern, event)
+            answer = coverage(pattern, case)
         except PatternError:
             tally.rejected_patterns += 1
             continue
         tally.questions += 1
         tally.verdicts[answer.verdict.value] += 1
+        tally.by_case[(case.name, answer.verdict.value)] += 1
         if answer.verdict == "CAUGHT":
-            for _ in range(records_per_caught):
-                record = legal_record(rng, event)
+            for record in records_of(rng, case, records_per_caught):
                 tally.records_checked += 1
                 for written in [record, *_writings(record)]:
                     outcome = evaluate(pattern, written)
                     if not outcome.value or outcome.doubt:
-                        tally.unsound.append(("CAUGHT", pattern, event, written, outcome))
+                        tally.unsound.append(("CAUGHT", pattern, case.name, written, outcome))
                         break
         elif answer.verdict == "MISSED":
             record = answer.counterexample
             tally.records_checked += 1
             problem = violation(record)
-            if problem or record.get("eventName") != event:
-                tally.unsound.append(("illegal counterexample", pattern, event, record, problem))
+            if problem or not of_case(record, case):
+                tally.unsound.append(
+                    ("illegal counterexample", pattern, case.name, record, problem)
+                )
                 continue
             for written in [record, *_writings(record)]:
                 outcome = evaluate(pattern, written)
                 if outcome.value or outcome.doubt:
-                    tally.unsound.append(("MISSED", pattern, event, written, outcome))
+                    tally.unsound.append(("MISSED", pattern, case.name, written, outcome))
                     break
     return tally
 

@@ -47,8 +47,9 @@ def delivery_healthy(trail: TrailEvidence) -> Finding:
     return None
 
 
-def records_management_events(trail: TrailEvidence, sources: frozenset[str]) -> Finding:
-    """All management events, read and write, of the given event sources included."""
+def records_management_events(trail: TrailEvidence, sources: frozenset[str] | None) -> Finding:
+    """All management events, read and write, of the given event sources included (of every
+    service when `sources` is None: a record class that is no list of one service's calls)."""
     if not trail.selectors_read:
         return Gap(
             f"the event selectors of trail {trail.name} could not be read",
@@ -60,14 +61,22 @@ def records_management_events(trail: TrailEvidence, sources: frozenset[str]) -> 
             return None
         return f"trail {trail.name} has no advanced event selector recording all management events"
     if trail.classic_selectors:
+        excluded: set[str] = set()
         for selector in trail.classic_selectors:
             if (
                 isinstance(selector, dict)
                 and selector.get("IncludeManagementEvents") is True
                 and selector.get("ReadWriteType") == "All"
-                and not sources & set(selector.get("ExcludeManagementEventSources") or [])
             ):
-                return None
+                excluded = set(selector.get("ExcludeManagementEventSources") or [])
+                if not (excluded if sources is None else sources & excluded):
+                    return None
+        if excluded and sources is None:
+            return (
+                f"trail {trail.name} does not record the management events of "
+                f"{', '.join(sorted(excluded))} (ExcludeManagementEventSources), and these "
+                "records may come from any service"
+            )
         return (
             f"trail {trail.name} does not record all management events "
             "(no selector with IncludeManagementEvents true and ReadWriteType All)"
@@ -79,7 +88,7 @@ def records_management_events(trail: TrailEvidence, sources: frozenset[str]) -> 
     )
 
 
-def _advanced_selector_ok(selector: dict, sources: frozenset[str]) -> bool:
+def _advanced_selector_ok(selector: dict, sources: frozenset[str] | None) -> bool:
     if not isinstance(selector, dict):
         return False
     fields = selector.get("FieldSelectors") or []
@@ -95,6 +104,8 @@ def _advanced_selector_ok(selector: dict, sources: frozenset[str]) -> bool:
         elif name == "readOnly":
             return False
         elif name == "eventSource":
+            if sources is None:  # any condition on the service leaves some service out
+                return False
             if not all(_field_admits(field_selector, source) for source in sources):
                 return False
         else:
@@ -120,8 +131,11 @@ def _field_admits(field_selector: dict, value: str) -> bool:
     return True
 
 
-def assess(trail: TrailEvidence, sources: frozenset[str]) -> tuple[list[str], list[Gap]]:
-    """The trail's problems and what could not be seen about it, for records of `sources`."""
+def assess(
+    trail: TrailEvidence, sources: frozenset[str] | None
+) -> tuple[list[str], list[Gap]]:
+    """The trail's problems and what could not be seen about it, for records of `sources`
+    (None: of any service)."""
     predicates: tuple[Callable[[TrailEvidence], Finding], ...] = (
         multi_region,
         delivers_to_cloudwatch_logs,

@@ -31,10 +31,12 @@ def decide(search: SearchResult, subject: str) -> ChainVerdict:
         first = events[0]
         alarms = {r.path[-2].arn for r in events}
         where = _other_account(first, search.account)
-        sentence = (
-            f"All {len(events)} {subject} events reach a confirmed subscriber{where}: "
-            f"{_path_text(first)}"
+        reach = (
+            f"{first.event[0].upper()}{first.event[1:]} reaches"  # one record class
+            if len(events) == 1
+            else f"All {len(events)} {subject} events reach"
         )
+        sentence = f"{reach} a confirmed subscriber{where}: {_path_text(first)}"
         if len(alarms) > 1:
             sentence += f" (and {len(alarms) - 1} more alarm path{'s' if len(alarms) > 2 else ''})"
         return ChainVerdict(PASS, sentence + ".", first.path[-2], evidence)
@@ -43,7 +45,8 @@ def decide(search: SearchResult, subject: str) -> ChainVerdict:
         gap = gaps[0]
         permission = f" (needs {gap.permission})" if gap.permission else ""
         more = f"; {len(gaps) - 1} more in the evidence" if len(gaps) > 1 else ""
-        sentence = f"Cannot tell whether {names} reach a person: {gap.what}{permission}{more}."
+        reach = "reaches" if len(events) == 1 else "reach"
+        sentence = f"Cannot tell whether {names} {reach} a person: {gap.what}{permission}{more}."
         return ChainVerdict(MANUAL, sentence, _furthest(missing), evidence)
     groups: dict[str, list[EventResult]] = {}
     for result in definite:

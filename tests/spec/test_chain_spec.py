@@ -1253,3 +1253,101 @@ def test_a_topic_is_judged_once_for_all_six_events(monkeypatch):
 
     assert verdict.status == "PASS"
     assert judged == ["security-alerts"]
+
+
+# ------------------------------------------------------------------ the section's other classes
+# Controls of the CIS monitoring section whose records are no list of one service's calls: the
+# trail must record the management events of every service, and the sentences speak of one
+# record class.
+
+_EXCLUDING_KMS = (
+    {
+        "ReadWriteType": "All",
+        "IncludeManagementEvents": True,
+        "DataResources": [],
+        "ExcludeManagementEventSources": ["kms.amazonaws.com"],
+    },
+)
+_ADVANCED_WITHOUT_KMS = (
+    {
+        "Name": "management events but KMS",
+        "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Management"]},
+            {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]},
+        ],
+    },
+)
+
+
+def _section_case(control_name: str, **overrides: Any) -> tuple:
+    from prowler_ext import cis_monitoring
+
+    control = getattr(cis_monitoring, control_name)
+    account = complete_account(filters=(Filter(pattern=control.benchmark_pattern),), **overrides)
+    return control, account
+
+
+@pytest.mark.parametrize(
+    ("control_name", "overrides", "status", "sentence"),
+    [
+        pytest.param(
+            "ROOT_USAGE",
+            {},
+            "PASS",
+            "Root account usage reaches a confirmed subscriber: trail management-events -> "
+            f"{GROUP} -> metric filter gateway-changes -> alarm gateway-changes -> SNS topic "
+            "security-alerts (1 confirmed subscription).",
+            id="root-usage-benchmark-pattern",
+        ),
+        pytest.param(
+            "ROOT_USAGE",
+            {"trails": (Trail(selectors=_EXCLUDING_KMS),)},
+            "FAIL",
+            "Root account usage is not caught: no trail qualifies (trail management-events does "
+            "not record the management events of kms.amazonaws.com "
+            "(ExcludeManagementEventSources), and these records may come from any service).",
+            id="root-usage-trail-excluding-a-service",
+        ),
+        pytest.param(
+            "ROOT_USAGE",
+            {"trails": (Trail(selectors=(), advanced=_ADVANCED_WITHOUT_KMS),)},
+            "FAIL",
+            "Root account usage is not caught: no trail qualifies (trail management-events has "
+            "no advanced event selector recording all management events).",
+            id="root-usage-advanced-selector-without-a-service",
+        ),
+        pytest.param(
+            "UNAUTHORIZED_API_CALLS",
+            {"deny": (("cloudtrail:GetEventSelectors", "*"),)},
+            "MANUAL",
+            "Cannot tell whether unauthorized API call reaches a person: "
+            "cloudtrail:GetEventSelectors was denied in us-east-1 for trail management-events "
+            "(needs cloudtrail:GetEventSelectors).",
+            id="unauthorized-calls-selectors-denied",
+        ),
+        pytest.param(
+            "SIGN_IN_WITHOUT_MFA",
+            {},
+            "PASS",
+            "Console sign-in without MFA reaches a confirmed subscriber: trail "
+            f"management-events -> {GROUP} -> metric filter gateway-changes -> alarm "
+            "gateway-changes -> SNS topic security-alerts (1 confirmed subscription).",
+            id="sign-in-without-mfa-benchmark-pattern",
+        ),
+    ],
+)
+def test_the_section_s_record_classes_through_the_chain(control_name, overrides, status, sentence):
+    control, account = _section_case(control_name, **overrides)
+    verdict = judge(MemoryEvidence(account), control)
+    assert verdict.sentence == sentence
+    assert verdict.status == status
+
+
+def test_a_trail_excluding_another_service_still_qualifies_for_one_service_s_calls():
+    """The gateway calls are EC2's: a trail that leaves KMS out records all of them."""
+    for trail in (
+        Trail(selectors=_EXCLUDING_KMS),
+        Trail(selectors=(), advanced=_ADVANCED_WITHOUT_KMS),
+    ):
+        verdict = judge(MemoryEvidence(complete_account(trails=(trail,))), NETWORK_GATEWAY_CHANGES)
+        assert verdict.status == "PASS", verdict.sentence
