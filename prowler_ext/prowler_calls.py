@@ -338,7 +338,6 @@ def _filter_evidence(raw: Any, region: str, group: str) -> MetricFilterEvidence 
     )
 
 
-
 def _describe_alarm_batch(
     client: Any, region: str, batch: list[str]
 ) -> tuple[int, list[AlarmEvidence] | ClientError | BotoCoreError]:
