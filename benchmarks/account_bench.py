@@ -68,12 +68,24 @@ class Timing:
 
 
 @dataclass
+class SectionTiming:
+    """One control (4.12) against the whole monitoring section in one evaluation."""
+
+    one: float  # seconds, cold
+    section: float
+    one_calls: int
+    section_calls: int
+    statuses: Counter
+
+
+@dataclass
 class Row:
     scenario: scenarios.Scenario
     objects: int
     ours: Timing
     builtin: Timing
     setup_seconds: float
+    section: SectionTiming | None = None
 
     @property
     def ratio(self) -> float:
@@ -151,6 +163,34 @@ def _peak(check: Any) -> int:
         tracemalloc.stop()
 
 
+def measure_section(inventory: Any, counter: CallCounter, repeat: int) -> SectionTiming:
+    """The engine on Prowler's objects: `judge` for 4.12 and `judge_all` for the section,
+    each cold (memos emptied), alternating; the first run of each is the figure."""
+    from prowler_ext.chain import judge, judge_all
+    from prowler_ext.cis_monitoring import SECTION
+    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+    from prowler_ext.prowler_source import ProwlerEvidence
+
+    clients = (inventory.cloudtrail, inventory.logs, inventory.cloudwatch, inventory.sns)
+    runs: dict[str, list[tuple[float, int, Any]]] = {"one": [], "section": []}
+    for n in range(repeat):
+        for label in ("one", "section") if n % 2 == 0 else ("section", "one"):
+            purge_caches()
+            gc.collect()
+            counter.reset()
+            start = time.perf_counter()
+            source = ProwlerEvidence(*clients)
+            if label == "one":
+                found: Any = judge(source, NETWORK_GATEWAY_CHANGES)
+            else:
+                found = judge_all(source, SECTION)
+            runs[label].append((time.perf_counter() - start, counter.total, found))
+    one, section = runs["one"][0], runs["section"][0]
+    return SectionTiming(
+        one[0], section[0], one[1], section[1], Counter(v.status for v in section[2].values())
+    )
+
+
 def _profile(check: Any, top: int = 25) -> str:
     import cProfile
     import io
@@ -207,11 +247,14 @@ def measure(
                         timing.warm.append(seconds)
             for label, timing in timings.items():
                 timing.peak_bytes = _peak(checks[label])
+            section = measure_section(inventory, counter, repeat) if scenario.section else None
             if profile:
                 print(_profile(checks["ours"]))
         finally:
             gc.unfreeze()
-        return Row(scenario, inventory.objects, timings["ours"], timings["built-in"], setup)
+        return Row(
+            scenario, inventory.objects, timings["ours"], timings["built-in"], setup, section
+        )
 
 
 def plugin_import_seconds() -> tuple[float, float]:
@@ -307,6 +350,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"    our API calls: {sum(row.ours.calls.values())} ({_calls(row.ours.calls)}), "
             f"{_ms(row.ours.api_seconds)} ms of them; built-in: {sum(row.builtin.calls.values())}"
         )
+    sections = [row for row in rows if row.section is not None]
+    if sections:
+        print("\none control (4.12, judge) and the whole monitoring section (15 controls,")
+        print("judge_all) on the same Prowler objects, cold, the engine alone (no report):")
+        for row in sections:
+            timing = row.section
+            assert timing is not None
+            statuses = ", ".join(f"{n} {s}" for s, n in sorted(timing.statuses.items()))
+            print(
+                f"  {row.scenario.name}: one {_ms(timing.one)} ms ({timing.one_calls} API calls), "
+                f"section {_ms(timing.section)} ms ({timing.section_calls} API calls; {statuses}); "
+                f"section / one {timing.section / timing.one:.2f}"
+            )
     if rows:
         worst = max(rows, key=lambda r: r.ratio)
         print(f"\nhighest ratio ours / built-in (cold): {worst.ratio:.2f} ({worst.scenario.name})")

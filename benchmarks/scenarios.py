@@ -61,6 +61,7 @@ class Scenario:
     cis_alarms: int = 0  # alarms on the path's metric, before the one that qualifies
     matching_filters: int = 0  # filters with the CIS pattern, each its own metric, no alarm
     path: bool = True  # the complete chain exists
+    section: bool = False  # the other CIS monitoring controls' filters and alarms too
 
     def trail_groups(self) -> list[tuple[str, str]]:
         """(trail name, log group name) of each trail; the first holds the path."""
@@ -147,6 +148,35 @@ def seed(scenario: Scenario) -> None:
         )
 
 
+    for name, pattern, metric in _section_filters(scenario):
+        _put_filter(logs, TRAIL_GROUP, name, metric, pattern)
+        cloudwatch.put_metric_alarm(
+            AlarmName=name,
+            MetricName=metric,
+            Namespace=NAMESPACE,
+            Statistic="Sum",
+            Period=300,
+            EvaluationPeriods=1,
+            Threshold=1,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            AlarmActions=[topic],
+        )
+
+
+def _section_filters(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """(filter and alarm name, benchmark pattern, metric) of the section's other controls."""
+    if not scenario.section:
+        return []
+    from prowler_ext.cis_monitoring import SECTION
+
+    return [
+        (control.fixer_defaults["FilterName"], control.benchmark_pattern,
+         control.fixer_defaults["MetricName"])
+        for control in SECTION
+        if control.fixer_defaults["MetricName"] != PATH_METRIC
+    ]  # fmt: skip
+
+
 def _no_match(i: int) -> str:
     return _NO_MATCH_SHAPES[i % len(_NO_MATCH_SHAPES)].format(i=i)
 
@@ -231,6 +261,9 @@ def build(scenario: Scenario, regional_clients: dict[str, dict[str, Any]]) -> In
         for i in range(scenario.cis_alarms):
             add_alarm(HOME, f"a-quiet-gateway-{i:05d}", PATH_METRIC, NAMESPACE, security_topic)
         add_alarm(HOME, PATH_ALARM, PATH_METRIC, NAMESPACE, security_topic)
+        for name, pattern, metric in _section_filters(scenario):
+            add_filter(trail_group, name, pattern, metric, NAMESPACE)
+            add_alarm(HOME, name, metric, NAMESPACE, security_topic)
 
     # ---- the rest of the estate: application filters and alarms, team topics
     team_topics = max(1, scenario.topics - 1)

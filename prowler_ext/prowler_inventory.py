@@ -85,6 +85,9 @@ class InventoryIndex:
         """Metric names that filters on a path publish: the alarm pass keeps their alarms."""
         self._wanted_metrics.update(names)
 
+    def wanted_metric_names(self) -> set[str]:
+        return {name for name in self._wanted_metrics if name is not None}
+
     # ------------------------------------------------------------------ alarms
     def alarms_unavailable(self) -> bool:
         """Does the alarm inventory say it is incomplete?"""

@@ -76,6 +76,7 @@ class ProwlerEvidence:
         self.inventory = InventoryIndex(*clients)
         self.calls = TargetedCalls(*clients, self.stats)
         self._details: dict[FilterSummary, MetricFilterEvidence] = {}
+        self._alarms_by_metric: dict[tuple[str, str], list[AlarmEvidence] | Gap] = {}
         self.other_accounts = other_accounts or OtherAccounts.of_scan(cloudtrail_client)
 
     # ------------------------------------------------------------------ other accounts
@@ -190,11 +191,36 @@ class ProwlerEvidence:
             return self.calls.not_audited(metric.region, f"metric {metric}")
         if self._alarm_inventory_blind():
             return self.calls.alarms_for_metric(metric)
-        names = self.inventory.alarm_names(metric.name, metric.region)
-        alarms = self.calls.describe_alarms(metric.region, names)
+        alarms = self._alarms_named_after(metric.name, metric.region)
         if isinstance(alarms, Gap):
             return alarms
         return [a for a in alarms if a.namespace == metric.namespace]
+
+    def _alarms_named_after(self, metric: str, region: str) -> list[AlarmEvidence] | Gap:
+        """The alarms on a metric name in a region. The first such read in a region reads the
+        alarms of every metric the trails' filters publish there, 100 a call, so a search for
+        many controls (or a filter publishing several metrics) reads them together; a read
+        that fails is made again for this metric alone, so the gap names its own alarm."""
+        read = self._alarms_by_metric
+        if (region, metric) not in read:
+            self.inventory.want_metrics([metric])
+            pending = {
+                name: self.inventory.alarm_names(name, region)
+                for name in sorted(self.inventory.wanted_metric_names())
+                if (region, name) not in read
+            }
+            described = self.calls.describe_alarms(
+                region, [alarm for names in pending.values() for alarm in names]
+            )
+            if isinstance(described, Gap):
+                if len(pending) > 1:
+                    described = self.calls.describe_alarms(region, pending[metric])
+                read[(region, metric)] = described
+            else:
+                for name, names in pending.items():
+                    wanted = set(names)
+                    read[(region, name)] = [a for a in described if a.name in wanted]
+        return read[(region, metric)]
 
     def _alarm_inventory_blind(self) -> bool:
         return self.fresh or self.inventory.alarms_unavailable()

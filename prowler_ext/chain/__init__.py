@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from ..control import Control
 from .evidence import EvidenceSource, Gap
-from .path import PathSearch, SearchResult
+from .path import PathSearch, SearchResult, SharedReads
 from .verdict import FAIL, MANUAL, PASS, ChainVerdict, decide
 
-__all__ = ["FAIL", "MANUAL", "PASS", "ChainVerdict", "EvidenceSource", "Gap", "judge", "search"]
+__all__ = [
+    "FAIL",
+    "MANUAL",
+    "PASS",
+    "ChainVerdict",
+    "EvidenceSource",
+    "Gap",
+    "judge",
+    "judge_all",
+    "search",
+]
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +37,24 @@ def judge(source: EvidenceSource, control: Control) -> ChainVerdict:
     except Exception as error:  # a finding must still be produced; say what went wrong
         log.exception("%s chain evaluation failed", control.check_id)
         return unreadable(error, getattr(source, "account", ""), control.subject)
+
+
+def judge_all(source: EvidenceSource, controls: Iterable[Control]) -> dict[str, ChainVerdict]:
+    """Every control's verdict for one account, by check id, in one evaluation: the controls
+    share every read (the trails and their status, each log group's filters, each metric's
+    alarms, each topic) and the judgement of each alarm and topic, so evaluating the whole
+    monitoring section costs little more than one control. Never raises."""
+    shared = SharedReads()
+    verdicts: dict[str, ChainVerdict] = {}
+    for control in controls:
+        try:
+            found = PathSearch(source, control, shared).run()
+            verdicts[control.check_id] = decide(found, control.subject)
+        except Exception as error:  # one control's odd data leaves the others decided
+            log.exception("%s chain evaluation failed", control.check_id)
+            account = getattr(source, "account", "")
+            verdicts[control.check_id] = unreadable(error, account, control.subject)
+    return verdicts
 
 
 def unreadable(error: BaseException, account: Any, subject: str) -> ChainVerdict:

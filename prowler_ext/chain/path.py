@@ -107,6 +107,17 @@ _TopicOutcome = Gap | Failure | tuple[Resource, int]
 _DIMENSION_VALUE = re.compile(r"\$\.(?P<path>[A-Za-z0-9_.\-]+)\Z")
 
 
+@dataclass
+class SharedReads:
+    """What searches of one account share, whatever control they are for: each account's
+    reader (so every API answer is read once), and the judgement of each alarm for a datapoint
+    and of each topic for an alarm's notification. One per account and evaluation."""
+
+    readers: dict[str, AccountReader | Gap] = field(default_factory=dict)
+    alarms_judged: dict[tuple, _AssessedAlarm | None] = field(default_factory=dict)
+    topics_judged: dict[tuple[str, int], _TopicOutcome] = field(default_factory=dict)
+
+
 class PathSearch:
     """One search over one account's evidence, for the events of one control.
 
@@ -116,7 +127,9 @@ class PathSearch:
     goes on in that account's evidence (`EvidenceSource.account_source`), or records why it
     cannot."""
 
-    def __init__(self, source: EvidenceSource, control: Control) -> None:
+    def __init__(
+        self, source: EvidenceSource, control: Control, shared: SharedReads | None = None
+    ) -> None:
         self.source = source
         self.account = source.account
         self.cases: dict[str, RecordCase] = {
@@ -125,10 +138,15 @@ class PathSearch:
         self.events = control.events
         self.subject = control.subject
         self.event_sources = control.event_sources
-        self._readers: dict[str, AccountReader | Gap] = {source.account: AccountReader(source)}
-        self._alarms_judged: dict[tuple, _AssessedAlarm | None] = {}
+        shared = shared or SharedReads()
+        own = shared.readers.get(source.account)
+        if not isinstance(own, AccountReader):
+            own = shared.readers[source.account] = AccountReader(source)
+        self._own = own
+        self._readers = shared.readers
+        self._alarms_judged = shared.alarms_judged
+        self._topics_judged = shared.topics_judged
         self._coverage: dict[str, dict[str, Coverage] | PatternError] = {}
-        self._topics_judged: dict[tuple[str, int], _TopicOutcome] = {}
 
     def _reader(self, account: str) -> AccountReader | Gap:
         """The evidence of `account`: the scanned one's, or another's read through its role."""
@@ -144,7 +162,7 @@ class PathSearch:
 
     # ------------------------------------------------------------------ the search
     def run(self) -> SearchResult:
-        trails, trail_gaps = self.source.trails()
+        trails, trail_gaps = self._own.trails()
         qualifying, trail_failure, trail_gaps_found = self._qualifying_trails(trails)
         results = []
         for event in self.events:

@@ -40,6 +40,13 @@ class AccountReader:
         self._math_alarms: dict[str, list[AlarmEvidence] | Gap] = {}
         self._topics: dict[str, TopicEvidence | Gap] = {}
         self._exists: dict[LogGroupRef, bool | None] = {}
+        self._trails: tuple[list[TrailEvidence], list[Gap]] | None = None
+        self._read_trails: dict[str, TrailEvidence] = {}
+
+    def trails(self) -> tuple[list[TrailEvidence], list[Gap]]:
+        if self._trails is None:
+            self._trails = self.source.trails()
+        return self._trails
 
     def filters_on(self, ref: LogGroupRef) -> list[FilterSummary] | Gap:
         if ref not in self._filters:
@@ -74,8 +81,12 @@ class AccountReader:
 
     def read_trail(self, trail: TrailEvidence) -> TrailEvidence:
         """The account's trail as another account lists it, read where it lives."""
-        read = self.source.read_trail(trail)
-        return replace(read, gaps=tuple(self.located(g) for g in read.gaps))
+        if trail.arn not in self._read_trails:
+            read = self.source.read_trail(trail)
+            self._read_trails[trail.arn] = replace(
+                read, gaps=tuple(self.located(g) for g in read.gaps)
+            )
+        return self._read_trails[trail.arn]
 
     def log_group_exists(self, ref: LogGroupRef) -> bool | None:
         if ref not in self._exists:

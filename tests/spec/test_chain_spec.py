@@ -1351,3 +1351,32 @@ def test_a_trail_excluding_another_service_still_qualifies_for_one_service_s_cal
     ):
         verdict = judge(MemoryEvidence(complete_account(trails=(trail,))), NETWORK_GATEWAY_CHANGES)
         assert verdict.status == "PASS", verdict.sentence
+
+
+def test_the_whole_section_in_one_evaluation_gives_each_control_its_own_verdict():
+    """`judge_all` shares reads and alarm and topic judgements between the controls; each
+    control's verdict is the one it gets alone."""
+    from prowler_ext.chain import judge_all
+    from prowler_ext.cis_monitoring import ROOT_USAGE, SECTION, UNAUTHORIZED_API_CALLS
+
+    chained = (NETWORK_GATEWAY_CHANGES, ROOT_USAGE, UNAUTHORIZED_API_CALLS)
+    account = complete_account(
+        filters=tuple(
+            Filter(name=f"cis-{n}", pattern=c.benchmark_pattern, metric=f"Metric{n}")
+            for n, c in enumerate(chained)
+        ),
+        alarms=tuple(Alarm(name=f"cis-{n}", metric=f"Metric{n}") for n in range(len(chained))),
+    )
+    together = judge_all(MemoryEvidence(account), SECTION)
+    assert list(together) == [c.check_id for c in SECTION]
+    for control in SECTION:
+        alone = judge(MemoryEvidence(account), control)
+        assert (together[control.check_id].status, together[control.check_id].sentence) == (
+            alone.status,
+            alone.sentence,
+        )
+    assert [c.check_id for c in SECTION if together[c.check_id].status == "PASS"] == [
+        UNAUTHORIZED_API_CALLS.check_id,
+        ROOT_USAGE.check_id,
+        NETWORK_GATEWAY_CHANGES.check_id,
+    ]

@@ -112,7 +112,6 @@ def test_the_engine_keeps_no_memo_after_the_check(aws):
     assert {_size(memo) for memo in engine_memos()} == {0}
 
 
-
 def test_a_trail_s_log_group_is_read_once_whatever_its_filters(aws):
     """Six filters catch every event and no alarm watches their metrics, 40 unrelated filters
     stand on other log groups: one DescribeMetricFilters reads the trail's log group with every
@@ -180,6 +179,42 @@ def test_alarms_on_a_metric_are_read_in_parallel_batches_in_their_order(aws):
     assert "alarm gateway-changes-248 -> SNS topic security-alerts" in verdict.sentence
     assert source.stats.calls["cloudwatch:DescribeAlarms"] == 3
     assert len(threads) > 1
+
+
+def test_the_whole_section_reads_the_account_once(aws):
+    """The fifteen CIS monitoring controls, each with the benchmark's filter and an alarm on the
+    trail's log group, evaluated together through Prowler's clients: every one PASSes, and the
+    reads are those of one control (one GetTrailStatus, one DescribeMetricFilters, one
+    DescribeAlarms for the fifteen metrics' alarms, the topic once)."""
+    from prowler_ext.chain import judge, judge_all
+    from prowler_ext.cis_monitoring import SECTION
+    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+    from prowler_ext.prowler_source import ProwlerEvidence
+    from testkit.clients import prowler_clients
+
+    made = chain(aws)
+    for control in SECTION:
+        if control is NETWORK_GATEWAY_CHANGES:
+            continue
+        name, metric = control.fixer_defaults["FilterName"], control.fixer_defaults["MetricName"]
+        put_metric_filter(aws, REGION, LOG_GROUP, name, control.benchmark_pattern, metric)
+        put_alarm(aws, REGION, name, metric, alarm_actions=[made["topic"]])
+    clients = prowler_clients(build_provider())
+    one = ProwlerEvidence(*clients.values())
+    assert judge(one, NETWORK_GATEWAY_CHANGES).status == "PASS"
+    together = ProwlerEvidence(*clients.values())
+    verdicts = judge_all(together, SECTION)
+
+    assert {k: v.status for k, v in verdicts.items()} == {c.check_id: "PASS" for c in SECTION}
+    assert verdicts["cloudwatch_root_usage_alarm"].sentence.startswith(
+        "Root account usage reaches a confirmed subscriber: trail management-events -> "
+        "log group cloudtrail-logs (us-east-1) -> metric filter cis-root-account-usage -> "
+        "alarm cis-root-account-usage -> SNS topic security-alerts"
+    )
+    assert together.stats.calls == one.stats.calls
+    assert together.stats.calls["cloudtrail:GetTrailStatus"] == 1
+    assert together.stats.calls["cloudwatch:DescribeAlarms"] == 1
+
 
 def _size(memo) -> int:
     return len(memo) if isinstance(memo, dict) else memo.cache_info().currsize
