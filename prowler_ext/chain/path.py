@@ -146,7 +146,19 @@ class PathSearch:
         self._readers = shared.readers
         self._alarms_judged = shared.alarms_judged
         self._topics_judged = shared.topics_judged
-        self._coverage: dict[str, dict[str, Coverage] | PatternError] = {}
+        self._coverage: dict[tuple[str, str | None], Coverage | PatternError] = {}
+        # the fixed values that set a case apart (not the service, type or category many
+        # cases share), to try first the filters whose pattern names them
+        self._telling = {
+            name: tuple(
+                value
+                for path, value in case.fixed
+                if isinstance(value, str)
+                and len(value) > 3
+                and path not in (("eventSource",), ("eventType",), ("eventCategory",))
+            )
+            for name, case in self.cases.items()
+        }
 
     def _reader(self, account: str) -> AccountReader | Gap:
         """The evidence of `account`: the scanned one's, or another's read through its role."""
@@ -276,47 +288,52 @@ class PathSearch:
                 sentence = f"log group {ref} of trail {trail.name} has no metric filters"
             result.fail(Failure(Link.LOG_GROUP, sentence, group_resource))
             return False
-        catching = self._catching_filters(ref, summaries, result)
-        for summary in catching:
-            details = reader.filter_details(summary)
-            if isinstance(details, Gap):
-                result.gaps.append(details)
-                continue
-            filter_resource = Resource(
-                Link.METRIC_FILTER,
-                details.name,
-                _log_group_arn(ref),  # AWS gives a metric filter no ARN: its log group's
-                details.region,
-            )
-            prefix = (trail_resource, group_resource, filter_resource)
-            for transformation in details.transformations:
-                if self._walk_metric(reader, details, transformation, prefix, result):
+        # Filters whose pattern names the event (`telling`) are tried first: a complete path
+        # through one ends the search for the event without proving the others. When none
+        # completes a path, everything they left in `result` is undone and the full pass
+        # below decides, in the log group's order, as if they had not been tried.
+        preferred = [s for s in summaries if self._mentions(s.pattern, result.event)]
+        if preferred and len(preferred) < len(summaries):
+            failure, gaps = result.failure, list(result.gaps)
+            for summary in preferred:
+                answer = self._answer(summary.pattern, result.event)
+                if isinstance(answer, PatternError) or answer.verdict is not Verdict.CAUGHT:
+                    continue
+                if self._walk_filter(
+                    reader, ref, summary, (trail_resource, group_resource), result
+                ):
                     return True
-        return False
-
-    def _catching_filters(
-        self, ref: LogGroupRef, summaries: list[FilterSummary], result: EventResult
-    ) -> list[FilterSummary]:
-        catching: list[FilterSummary] = []
-        best: tuple[int, FilterSummary, str] | None = None
+            result.failure, result.gaps = failure, gaps
+        # Filters are tried in the log group's order, each walked as soon as its pattern
+        # catches the event: the first complete path ends the search for the event, so the
+        # patterns after it need no proof. What could not be seen is reported in the order
+        # of a full pass: the patterns' doubts first, then what the walks met.
+        pattern_gaps: list[Gap] = []
+        walk_gaps: list[Gap] = []
+        missed: list[tuple[FilterSummary, str]] = []
+        caught = False
         for summary in summaries:
-            answers = self._answers(summary.pattern)
-            if isinstance(answers, PatternError):
-                error = answers
-                result.gaps.append(
+            answer = self._answer(summary.pattern, result.event)
+            if isinstance(answer, PatternError):
+                pattern_gaps.append(
                     Gap(
                         f"metric filter {summary.name} on log group {ref} has a pattern the "
-                        f"engine cannot read ({error.message} at character {error.position})",
+                        f"engine cannot read ({answer.message} at character {answer.position})",
                         None,
                         ref.region,
                     )
                 )
-                continue
-            answer = answers[result.event]
-            if answer.verdict is Verdict.CAUGHT:
-                catching.append(summary)
+            elif answer.verdict is Verdict.CAUGHT:
+                caught = True
+                before = len(result.gaps)
+                ends = (trail_resource, group_resource)
+                found = self._walk_filter(reader, ref, summary, ends, result)
+                walk_gaps.extend(result.gaps[before:])
+                del result.gaps[before:]
+                if found:
+                    return True
             elif answer.verdict is Verdict.UNKNOWN:
-                result.gaps.append(
+                pattern_gaps.append(
                     Gap(
                         f"metric filter {summary.name} on log group {ref}: {answer.reason}",
                         None,
@@ -324,58 +341,98 @@ class PathSearch:
                     )
                 )
             else:
-                covered = self._events_covered(summary.pattern)
-                if best is None or covered > best[0]:
-                    best = (covered, summary, answer.reason)
-        if not catching and best is not None:
-            covered, summary, reason = best
-            if covered:
-                sentence = (
-                    f"metric filter {summary.name} on log group {ref} covers {covered} of "
-                    f"{len(self.events)} events"
-                )
-            elif len(summaries) == 1:
-                sentence = (
-                    f"metric filter {summary.name} on log group {ref} catches no "
-                    f"{self.subject} event"
-                )
-            else:
-                sentence = (
-                    f"none of the {len(summaries)} metric filters on log group {ref} catches "
-                    f"{self.subject} events"
-                )
-            result.fail(
-                Failure(
-                    Link.METRIC_FILTER,
-                    sentence,
-                    Resource(
-                        Link.METRIC_FILTER,
-                        summary.name,
-                        _log_group_arn(ref),
-                        ref.region,
-                    ),
-                    detail=f"{summary.name}: {reason}",
-                )
-            )
-        return catching
+                missed.append((summary, answer.reason))
+        result.gaps.extend(pattern_gaps + walk_gaps)
+        if not caught and missed:
+            self._fail_at_filters(ref, len(summaries), missed, result)
+        return False
 
-    def _answers(self, pattern: str) -> dict[str, Coverage] | PatternError:
-        """The pattern's answer for every event, proved once per search: each filter on a
-        log group is asked about every event, and a pattern may stand on many filters."""
-        if pattern not in self._coverage:
+    def _walk_filter(
+        self,
+        reader: AccountReader,
+        ref: LogGroupRef,
+        summary: FilterSummary,
+        ends: tuple[Resource, Resource],
+        result: EventResult,
+    ) -> bool:
+        """Walk one catching filter: its details, then each metric it publishes. `ends` are
+        the trail's and the log group's resources, the path's first two links."""
+        details = reader.filter_details(summary)
+        if isinstance(details, Gap):
+            result.gaps.append(details)
+            return False
+        filter_resource = Resource(
+            Link.METRIC_FILTER,
+            details.name,
+            _log_group_arn(ref),  # AWS gives a metric filter no ARN: its log group's
+            details.region,
+        )
+        prefix = (*ends, filter_resource)
+        for transformation in details.transformations:
+            if self._walk_metric(reader, details, transformation, prefix, result):
+                return True
+        return False
+
+    def _fail_at_filters(
+        self,
+        ref: LogGroupRef,
+        count: int,
+        missed: list[tuple[FilterSummary, str]],
+        result: EventResult,
+    ) -> None:
+        """No filter catches the event: the failure names the one that covers most events."""
+        scored = [(self._events_covered(s.pattern), s, reason) for s, reason in missed]
+        covered, summary, reason = max(scored, key=lambda item: item[0])  # the first such
+        if covered:
+            sentence = (
+                f"metric filter {summary.name} on log group {ref} covers {covered} of "
+                f"{len(self.events)} events"
+            )
+        elif count == 1:
+            sentence = (
+                f"metric filter {summary.name} on log group {ref} catches no {self.subject} event"
+            )
+        else:
+            sentence = (
+                f"none of the {count} metric filters on log group {ref} catches "
+                f"{self.subject} events"
+            )
+        result.fail(
+            Failure(
+                Link.METRIC_FILTER,
+                sentence,
+                Resource(Link.METRIC_FILTER, summary.name, _log_group_arn(ref), ref.region),
+                detail=f"{summary.name}: {reason}",
+            )
+        )
+
+    def _mentions(self, pattern: str, event: str) -> bool:
+        """Does the pattern's text name one of the event's telling values (its name, a root
+        identity, an error message)? Only an order of trial: never a verdict."""
+        return any(value in pattern for value in self._telling[event])
+
+    def _answer(self, pattern: str, event: str) -> Coverage | PatternError:
+        """The pattern's answer for one event, proved once per search (a pattern may stand on
+        many filters) and only when asked: a path found ends the questions for the event."""
+        key = (pattern, event)
+        if key not in self._coverage:
+            if (pattern, None) in self._coverage:  # the pattern does not parse
+                return self._coverage[(pattern, None)]  # type: ignore[return-value]
             try:
-                self._coverage[pattern] = {
-                    event: cached_coverage(pattern, case) for event, case in self.cases.items()
-                }
+                self._coverage[key] = cached_coverage(pattern, self.cases[event])
             except PatternError as error:
-                self._coverage[pattern] = error
-        return self._coverage[pattern]
+                self._coverage[(pattern, None)] = error
+                return error
+        return self._coverage[key]
 
     def _events_covered(self, pattern: str) -> int:
-        answers = self._answers(pattern)
-        if isinstance(answers, PatternError):
-            return 0
-        return sum(1 for answer in answers.values() if answer.verdict is Verdict.CAUGHT)
+        count = 0
+        for event in self.cases:
+            answer = self._answer(pattern, event)
+            if isinstance(answer, PatternError):
+                return 0
+            count += answer.verdict is Verdict.CAUGHT
+        return count
 
     def _walk_metric(
         self,

@@ -1380,3 +1380,60 @@ def test_the_whole_section_in_one_evaluation_gives_each_control_its_own_verdict(
         ROOT_USAGE.check_id,
         NETWORK_GATEWAY_CHANGES.check_id,
     ]
+
+
+def test_filters_that_name_the_event_are_tried_first_and_the_others_need_no_proof(monkeypatch):
+    """Ten unrelated filters stand before the one that names the gateway calls: the search tries
+    that one first, finds the path, and proves no other pattern."""
+    from prowler_ext.chain import path as path_module
+
+    asked: list[str] = []
+    real = path_module.cached_coverage
+
+    def counting(pattern, case):
+        asked.append(pattern)
+        return real(pattern, case)
+
+    monkeypatch.setattr(path_module, "cached_coverage", counting)
+    others = tuple(
+        Filter(name=f"app-{i}", pattern=f'{{ $.eventSource = "svc{i}.amazonaws.com" }}')
+        for i in range(10)
+    )
+    account = complete_account(filters=(*others, Filter(name="zz-gateway-changes")))
+    verdict = judge(MemoryEvidence(account), NETWORK_GATEWAY_CHANGES)
+
+    assert verdict.status == "PASS"
+    assert "metric filter zz-gateway-changes" in verdict.sentence
+    assert set(asked) == {BENCHMARK_PATTERN}
+
+
+def test_a_path_through_a_filter_that_names_no_event_is_still_found():
+    """The filter naming the calls leads to an alarm with its actions disabled; a wildcard
+    filter listed before it leads to a person: what the first try left is undone, and the
+    verdict is the one of a pass in the log group's order."""
+    account = complete_account(
+        filters=(
+            Filter(name="a-any-gateway", pattern="{ $.eventName = *Gateway }", metric="Any"),
+            Filter(name="b-gateway-changes", metric="Named"),
+        ),
+        alarms=(
+            Alarm(name="any", metric="Any"),
+            Alarm(name="named", metric="Named", actions_enabled=False),
+        ),
+    )
+    verdict = judge(MemoryEvidence(account), NETWORK_GATEWAY_CHANGES)
+    assert verdict.status == "PASS"
+    assert "metric filter a-any-gateway -> alarm any ->" in verdict.sentence
+    broken = complete_account(
+        filters=account.filters,
+        alarms=(
+            Alarm(name="any", metric="Any", actions_enabled=False),
+            Alarm(name="named", metric="Named", actions_enabled=False),
+        ),
+    )
+    verdict = judge(MemoryEvidence(broken), NETWORK_GATEWAY_CHANGES)
+    assert verdict.status == "FAIL"
+    assert verdict.sentence == (
+        "None of the 6 network gateway events reaches a person: alarm any has its actions "
+        "disabled."
+    )
