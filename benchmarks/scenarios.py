@@ -131,36 +131,33 @@ def seed(scenario: Scenario) -> None:
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=QUEUE_ARN)
     _put_filter(logs, TRAIL_GROUP, PATH_FILTER, PATH_METRIC)
     cloudwatch = session.client("cloudwatch")
-    for name, operator in [
-        *((f"a-quiet-gateway-{i:05d}", "LessThanThreshold") for i in range(scenario.cis_alarms)),
-        (PATH_ALARM, "GreaterThanOrEqualToThreshold"),
-    ]:
-        cloudwatch.put_metric_alarm(
-            AlarmName=name,
-            MetricName=PATH_METRIC,
-            Namespace=NAMESPACE,
-            Statistic="Sum",
-            Period=300,
-            EvaluationPeriods=1,
-            Threshold=1,
-            ComparisonOperator=operator,
-            AlarmActions=[topic],
-        )
-
-
+    for i in range(scenario.cis_alarms):
+        _put_alarm(cloudwatch, f"a-quiet-gateway-{i:05d}", PATH_METRIC, topic, "LessThanThreshold")
+    _put_alarm(cloudwatch, PATH_ALARM, PATH_METRIC, topic)
     for name, pattern, metric in _section_filters(scenario):
         _put_filter(logs, TRAIL_GROUP, name, metric, pattern)
-        cloudwatch.put_metric_alarm(
-            AlarmName=name,
-            MetricName=metric,
-            Namespace=NAMESPACE,
-            Statistic="Sum",
-            Period=300,
-            EvaluationPeriods=1,
-            Threshold=1,
-            ComparisonOperator="GreaterThanOrEqualToThreshold",
-            AlarmActions=[topic],
-        )
+        _put_alarm(cloudwatch, name, metric, topic)
+
+
+def _put_alarm(
+    cloudwatch: Any,
+    name: str,
+    metric: str,
+    topic: str,
+    operator: str = "GreaterThanOrEqualToThreshold",
+) -> None:
+    """The benchmark's alarm (Sum over 300 s, threshold 1, one period) notifying `topic`."""
+    cloudwatch.put_metric_alarm(
+        AlarmName=name,
+        MetricName=metric,
+        Namespace=NAMESPACE,
+        Statistic="Sum",
+        Period=300,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator=operator,
+        AlarmActions=[topic],
+    )
 
 
 def _section_filters(scenario: Scenario) -> list[tuple[str, str, str]]:

@@ -13,7 +13,9 @@ import time
 
 import pytest
 
-from prowler_ext.control import NETWORK_GATEWAY_CHANGES, Control
+from prowler_ext.cis_monitoring import IAM_POLICY_CHANGES
+from prowler_ext.cis_monitoring import ROOT_USAGE as ROOT_USAGE_CONTROL
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES
 from prowler_ext.filterpattern import (
     PatternError,
     RecordCase,
@@ -131,31 +133,11 @@ def test_the_base_records_are_legal():
 
 # --------------------------------------------------------------------------- record classes
 
-# CIS 4.3 (root account usage) stated as data: a record class that is no list of event names.
-ROOT_USAGE = RecordCase(
-    "root account usage",
-    fixed=((("userIdentity", "type"), "Root"),),
-    condition='{ $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
-)
-ROOT_BENCHMARK = (
-    '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS '
-    '&& $.eventType != "AwsServiceEvent" }'
-)
-# CIS 4.4 (IAM policy changes), a list of API calls of another service.
-IAM_POLICY_CALLS = (
-    "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy",
-    "PutRolePolicy", "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion",
-    "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy",
-    "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy",
-)  # fmt: skip
-IAM_POLICY_CHANGES = Control(
-    check_id="cloudwatch_iam_policy_changes_alarm_example",
-    reference="CIS AWS 4.4",
-    subject="IAM policy",
-    records=tuple(api_call(name, "iam.amazonaws.com") for name in IAM_POLICY_CALLS),
-    benchmark_pattern="{" + "||".join(f"($.eventName={name})" for name in IAM_POLICY_CALLS) + "}",
-    fixer_defaults={},
-)
+# CIS 4.3 (root account usage), a record class that is no list of event names, and 4.4 (IAM
+# policy changes), a list of another service's calls: as `cis_monitoring` states them.
+ROOT_USAGE = ROOT_USAGE_CONTROL.records[0]
+ROOT_BENCHMARK = ROOT_USAGE_CONTROL.benchmark_patterns[0]  # CIS 1.4-3.0, values quoted
+IAM_POLICY_CALLS = IAM_POLICY_CHANGES.events
 
 
 def test_a_second_control_as_data_root_usage():
