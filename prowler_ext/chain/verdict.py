@@ -45,7 +45,7 @@ def decide(search: SearchResult, subject: str) -> ChainVerdict:
         gap = gaps[0]
         permission = f" (needs {gap.permission})" if gap.permission else ""
         more = f"; {len(gaps) - 1} more in the evidence" if len(gaps) > 1 else ""
-        reach = "reaches" if len(events) == 1 else "reach"
+        reach = "reaches" if len(missing) == 1 else "reach"
         sentence = f"Cannot tell whether {names} {reach} a person: {gap.what}{permission}{more}."
         return ChainVerdict(MANUAL, sentence, _furthest(missing), evidence)
     groups: dict[str, list[EventResult]] = {}

@@ -1434,6 +1434,26 @@ def test_a_path_through_a_filter_that_names_no_event_is_still_found():
     verdict = judge(MemoryEvidence(broken), NETWORK_GATEWAY_CHANGES)
     assert verdict.status == "FAIL"
     assert verdict.sentence == (
-        "None of the 6 network gateway events reaches a person: alarm any has its actions "
-        "disabled."
+        "None of the 6 network gateway events reaches a person: alarm any has its actions disabled."
+    )
+
+
+def test_one_undecided_event_reads_in_the_singular():
+    five = (
+        "{ "
+        + " || ".join(
+            f"($.eventName = {e})"
+            for e in NETWORK_GATEWAY_CHANGES.events
+            if e != "DetachInternetGateway"
+        )
+        + " }"
+    )
+    account = complete_account(
+        filters=(Filter(name="five", pattern=five), Filter(name="zz-detach", pattern="%Detach.*$%"))
+    )
+    verdict = judge(MemoryEvidence(account), NETWORK_GATEWAY_CHANGES)
+    assert verdict.status == "MANUAL"
+    assert verdict.sentence.startswith(
+        "Cannot tell whether DetachInternetGateway reaches a person: metric filter zz-detach on "
+        f"{GROUP}: "
     )
