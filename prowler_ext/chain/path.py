@@ -146,7 +146,8 @@ class PathSearch:
         self._readers = shared.readers
         self._alarms_judged = shared.alarms_judged
         self._topics_judged = shared.topics_judged
-        self._coverage: dict[tuple[str, str | None], Coverage | PatternError] = {}
+        self._coverage: dict[tuple[str, str], Coverage] = {}  # (pattern, event) -> answer
+        self._unreadable: dict[str, PatternError] = {}  # patterns that do not parse
         # the fixed values that set a case apart (not the service, type or category many
         # cases share), to try first the filters whose pattern names them
         self._telling = {
@@ -414,14 +415,14 @@ class PathSearch:
     def _answer(self, pattern: str, event: str) -> Coverage | PatternError:
         """The pattern's answer for one event, proved once per search (a pattern may stand on
         many filters) and only when asked: a path found ends the questions for the event."""
+        if pattern in self._unreadable:
+            return self._unreadable[pattern]
         key = (pattern, event)
         if key not in self._coverage:
-            if (pattern, None) in self._coverage:  # the pattern does not parse
-                return self._coverage[(pattern, None)]  # type: ignore[return-value]
             try:
                 self._coverage[key] = cached_coverage(pattern, self.cases[event])
             except PatternError as error:
-                self._coverage[(pattern, None)] = error
+                self._unreadable[pattern] = error
                 return error
         return self._coverage[key]
 
