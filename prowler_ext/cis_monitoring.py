@@ -102,6 +102,7 @@ UNAUTHORIZED_API_CALLS = Control(
         "($.sourceIPAddress!=delivery.logs.amazonaws.com) && ($.eventName!=HeadBucket) }",
     ),
     builtin_check="cloudwatch_log_metric_filter_unauthorized_api_calls",
+    title="unauthorized API calls",
 )
 
 # ------------------------------------------------------------------------------ 4.2
@@ -131,6 +132,7 @@ SIGN_IN_WITHOUT_MFA = Control(
         "($.userIdentity.type = IAMUser) && ($.responseElements.ConsoleLogin = Success) }",
     ),
     builtin_check="cloudwatch_log_metric_filter_sign_in_without_mfa",
+    title="management console sign-in without MFA",
 )
 
 # ------------------------------------------------------------------------------ 4.3
@@ -158,6 +160,7 @@ ROOT_USAGE = Control(
         "$.eventType != AwsServiceEvent }",
     ),
     builtin_check="cloudwatch_log_metric_filter_root_usage",
+    title="usage of the 'root' account",
 )
 
 # ------------------------------------------------------------------------------ 4.4
@@ -179,6 +182,7 @@ IAM_POLICY_CHANGES = Control(
     requirements=cis_requirements(4),
     benchmark_patterns=(_IAM_POLICY_PATTERN,),
     builtin_check="cloudwatch_log_metric_filter_policy_changes",
+    title="IAM policy changes",
 )
 
 # ------------------------------------------------------------------------------ 4.5
@@ -198,6 +202,7 @@ CLOUDTRAIL_CONFIGURATION_CHANGES = Control(
     builtin_check=(
         "cloudwatch_log_metric_filter_and_alarm_for_cloudtrail_configuration_changes_enabled"
     ),
+    title="CloudTrail configuration changes",
 )
 
 # ------------------------------------------------------------------------------ 4.6
@@ -217,6 +222,7 @@ CONSOLE_AUTHENTICATION_FAILURES = Control(
         '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
     ),
     builtin_check="cloudwatch_log_metric_filter_authentication_failures",
+    title="AWS Management Console authentication failures",
 )
 
 # ------------------------------------------------------------------------------ 4.7
@@ -235,6 +241,7 @@ KMS_KEY_DISABLING_OR_DELETION = Control(
     requirements=cis_requirements(7),
     benchmark_patterns=(_KMS_PATTERN,),
     builtin_check="cloudwatch_log_metric_filter_disable_or_scheduled_deletion_of_kms_cmk",
+    title="disabling or scheduled deletion of customer created CMKs",
 )
 
 # ------------------------------------------------------------------------------ 4.8
@@ -255,6 +262,7 @@ S3_BUCKET_POLICY_CHANGES = Control(
     requirements=cis_requirements(8),
     benchmark_patterns=(_S3_PATTERN,),
     builtin_check="cloudwatch_log_metric_filter_for_s3_bucket_policy_changes",
+    title="S3 bucket policy changes",
 )
 
 # ------------------------------------------------------------------------------ 4.9
@@ -279,6 +287,7 @@ AWS_CONFIG_CHANGES = Control(
     builtin_check=(
         "cloudwatch_log_metric_filter_and_alarm_for_aws_config_configuration_changes_enabled"
     ),
+    title="AWS Config configuration changes",
 )
 
 # ------------------------------------------------------------------------------ 4.10
@@ -303,6 +312,7 @@ SECURITY_GROUP_CHANGES = Control(
         "{ " + _names(_SECURITY_GROUP) + " || ($.eventName = ModifySecurityGroupRules) }",
     ),
     builtin_check="cloudwatch_log_metric_filter_security_group_changes",
+    title="security group changes",
 )
 
 # ------------------------------------------------------------------------------ 4.11
@@ -321,6 +331,7 @@ NACL_CHANGES = Control(
     requirements=cis_requirements(11),
     benchmark_patterns=("{ " + _names(_NACL) + " }",),
     builtin_check="cloudwatch_changes_to_network_acls_alarm_configured",
+    title="Network Access Control List (NACL) changes",
 )
 
 # ------------------------------------------------------------------------------ 4.13
@@ -346,6 +357,7 @@ ROUTE_TABLE_CHANGES = Control(
         "{($.eventSource = ec2.amazonaws.com) && " + _names(_ROUTE_TABLE) + " }",
     ),
     builtin_check="cloudwatch_changes_to_network_route_tables_alarm_configured",
+    title="route table changes",
 )
 
 # ------------------------------------------------------------------------------ 4.14
@@ -366,6 +378,7 @@ VPC_CHANGES = Control(
     requirements=cis_requirements(14),
     benchmark_patterns=("{ " + _names(_VPC) + " }",),
     builtin_check="cloudwatch_changes_to_vpcs_alarm_configured",
+    title="VPC changes",
 )
 
 # ------------------------------------------------------------------------------ 4.15
@@ -393,6 +406,7 @@ ORGANIZATIONS_CHANGES = Control(
         "{ ($.eventSource = organizations.amazonaws.com) && (" + _names(_ORGANIZATIONS) + ") }",
     ),
     builtin_check="cloudwatch_log_metric_filter_aws_organizations_changes",
+    title="AWS Organizations changes",
 )
 
 # ------------------------------------------------------------------------------ the section
@@ -430,3 +444,11 @@ SECTION: tuple[Control, ...] = (
     VPC_CHANGES,
     ORGANIZATIONS_CHANGES,
 )
+
+
+def control_of(check_id: str) -> Control:
+    """The control a check of the section decides, by its check id."""
+    for control in SECTION:
+        if control.check_id == check_id:
+            return control
+    raise KeyError(f"{check_id} is not a check of the CIS monitoring section")

@@ -29,6 +29,15 @@ class Control:
     # every version's benchmark pattern, as CIS writes it: the control must accept each one
     benchmark_patterns: tuple[str, ...] = ()
     builtin_check: str = ""  # Prowler's built-in check of the same requirement
+    # what CIS monitors, in its words ("Ensure <title> are monitored"): "changes to network
+    # gateways", "usage of the 'root' account"
+    title: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The title as a heading: "Changes to network gateways"."""
+        title = self.title or f"{self.subject} changes"
+        return title[0].upper() + title[1:]
 
     @property
     def events(self) -> tuple[str, ...]:
@@ -39,6 +48,12 @@ class Control:
             if case.name == event:
                 return case
         raise KeyError(event)
+
+    @property
+    def is_one_class(self) -> bool:
+        """The records are one class (root usage, unauthorized calls), not API calls by name."""
+        first = self.records[0]
+        return len(self.records) == 1 and dict(first.fixed).get(("eventName",)) != first.name
 
     @property
     def event_sources(self) -> frozenset[str] | None:
@@ -69,6 +84,7 @@ _NETWORK_GATEWAY_CALLS = (
     "DetachInternetGateway",
 )
 
+
 def cis_requirements(number: int) -> Mapping[str, str]:
     """The monitoring requirement `number` in every CIS version: section 4 up to 5.0, 5 after."""
     return MappingProxyType(
@@ -97,6 +113,7 @@ NETWORK_GATEWAY_CHANGES = Control(
     requirements=cis_requirements(12),
     benchmark_patterns=(_eventname_pattern(_NETWORK_GATEWAY_CALLS),),
     builtin_check="cloudwatch_changes_to_network_gateways_alarm_configured",
+    title="changes to network gateways",
 )
 
 NETWORK_GATEWAY_EVENTS = NETWORK_GATEWAY_CHANGES.events

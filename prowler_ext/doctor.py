@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from . import PLUGIN
-from .control import NETWORK_GATEWAY_CHANGES
+from .cis_monitoring import SECTION
 
 OLDEST_PROWLER = "5.38"
 UPGRADE = (
@@ -26,6 +26,9 @@ def plugin_frameworks() -> frozenset[str]:
     folder = resources.files("prowler_ext.compliance")
     names = (entry.name for entry in folder.iterdir())
     return frozenset(name.removesuffix(".json") for name in names if name.endswith(".json"))
+
+
+CHECK_IDS = tuple(control.check_id for control in SECTION)
 
 
 @dataclass(frozen=True)
@@ -41,14 +44,15 @@ class PluginSupport:
 def problems(
     support: PluginSupport,
     frameworks: frozenset[str],
-    check_id: str = NETWORK_GATEWAY_CHANGES.check_id,
+    check_ids: tuple[str, ...] = CHECK_IDS,
 ) -> list[str]:
     """Each thing the installed Prowler does not load, as a sentence with what to do."""
     found = []
     version = support.prowler_version
-    if check_id not in support.checks:
+    checks = [check_id for check_id in check_ids if check_id not in support.checks]
+    if checks:
         found.append(
-            f"Prowler {version} does not list the check {check_id} "
+            f"Prowler {version} does not list the checks {', '.join(checks)} "
             f"(entry point group prowler.checks.aws). {UPGRADE}"
         )
     missing = sorted(frameworks - support.frameworks)
@@ -57,10 +61,11 @@ def problems(
             f"Prowler {version} does not list the compliance frameworks {', '.join(missing)} "
             f"(entry point group prowler.compliance). {UPGRADE}"
         )
-    if check_id not in support.fixers:
+    fixers = [check_id for check_id in check_ids if check_id not in support.fixers]
+    if fixers:
         found.append(
-            f"Prowler {version} does not list the fixer of {check_id} (--list-fixers): "
-            f"--fixer will not repair this check. {UPGRADE}"
+            f"Prowler {version} does not list the fixers of {', '.join(fixers)} "
+            f"(--list-fixers): --fixer will not repair these checks. {UPGRADE}"
         )
     return found
 
@@ -91,6 +96,6 @@ def report() -> tuple[int, list[str]]:
         return 1, [f"{PLUGIN} next to Prowler {support.prowler_version}:", *found]
     return 0, [
         f"{PLUGIN} next to Prowler {support.prowler_version}: loaded.",
-        f"check: {NETWORK_GATEWAY_CHANGES.check_id} (prowler aws --checks ...; its fixer: --fixer)",
+        f"checks: {', '.join(CHECK_IDS)} (prowler aws --checks ...; their fixers: --fixer)",
         f"frameworks: {', '.join(sorted(frameworks))}",
     ]

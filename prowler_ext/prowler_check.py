@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from prowler.lib.check.models import Check_Report_AWS
@@ -10,22 +11,53 @@ from . import PLUGIN
 from .caches import purge_caches
 from .chain import PASS, ChainVerdict, judge, unreadable
 from .chain.evidence import Link
+from .chain.path import SharedReads
 from .control import Control
 from .prowler_source import ProwlerEvidence
+
+
+@dataclass
+class ScanReads:
+    """What the checks of one scan share: the evidence over the scan's clients and every
+    answer read through it (trails, filters, alarms, topics, and each alarm's and topic's
+    judgement), so the fifteen monitoring checks read an account once. A scan runs each
+    check once: a control judged again, or other clients, start new reads."""
+
+    clients: tuple[Any, ...]
+    source: ProwlerEvidence
+    shared: SharedReads = field(default_factory=SharedReads)
+    judged: set[str] = field(default_factory=set)
+
+    def serves(self, clients: tuple[Any, ...], control: Control) -> bool:
+        same = len(clients) == len(self.clients) and all(
+            a is b for a, b in zip(clients, self.clients, strict=True)
+        )
+        return same and control.check_id not in self.judged
+
+
+_SCAN: list[ScanReads] = []  # the current scan's reads, at most one
+
+
+def scan_reads(control: Control, *clients: Any) -> ScanReads:
+    if not (_SCAN and _SCAN[0].serves(clients, control)):
+        _SCAN[:] = [ScanReads(clients, ProwlerEvidence(*clients))]
+    _SCAN[0].judged.add(control.check_id)
+    return _SCAN[0]
 
 
 def evaluate(
     control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any
 ) -> ChainVerdict:
-    """The control's verdict on one account. The engine's memos (parsed patterns, proofs) live
-    for this evaluation only: they are emptied when it ends, so a scan keeps no memory of them
-    afterwards."""
+    """The control's verdict on one account. The checks of one scan share their reads
+    (`ScanReads`); the engine's memos (parsed patterns, proofs) live for one evaluation only:
+    they are emptied when it ends, so a scan keeps no memory of them afterwards."""
     try:
         try:
-            source = ProwlerEvidence(cloudtrail, logs, cloudwatch, sns)
+            reads = scan_reads(control, cloudtrail, logs, cloudwatch, sns)
         except Exception as error:  # malformed inventories: MANUAL, never a traceback
+            _SCAN.clear()
             return unreadable(error, getattr(cloudtrail, "audited_account", ""), control.subject)
-        return judge(source, control)
+        return judge(reads.source, control, reads.shared)
     finally:
         purge_caches()
 

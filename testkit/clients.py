@@ -21,7 +21,7 @@ from prowler.providers.common.models import Audit_Metadata
 from .service_models import parse_prowler_config_once
 
 CHECK_ID = "cloudwatch_changes_to_network_gateways_alarm"
-CHECK_MODULE = f"prowler_ext.services.cloudwatch.{CHECK_ID}.{CHECK_ID}"
+CHECK_MODULE = f"prowler_ext.services.cloudwatch.{CHECK_ID}.{CHECK_ID}"  # CIS 4.12
 REGIONS = ("us-east-1", "eu-west-1")
 ACCOUNT = "123456789012"
 
@@ -108,14 +108,22 @@ def prowler_clients(provider: AwsProvider, only: str | None = None) -> dict[str,
         return {name: cls(provider) for name, cls in classes.items() if only in (None, name)}
 
 
-def run_check(provider: AwsProvider | None = None, regions: Iterable[str] = REGIONS):
+def check_module(check_id: str) -> str:
+    return f"prowler_ext.services.cloudwatch.{check_id}.{check_id}"
+
+
+def run_check(
+    provider: AwsProvider | None = None,
+    regions: Iterable[str] = REGIONS,
+    check_id: str = CHECK_ID,
+):
     """Build Prowler's four clients against moto and return the check's single report."""
     provider = provider or build_provider(regions)
     with mock.patch(
         "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
     ):
-        with mock.patch.multiple(CHECK_MODULE, **prowler_clients(provider)):
-            module = importlib.import_module(CHECK_MODULE)
-            reports = getattr(module, CHECK_ID)().execute()
+        with mock.patch.multiple(check_module(check_id), **prowler_clients(provider)):
+            module = importlib.import_module(check_module(check_id))
+            reports = getattr(module, check_id)().execute()
     assert len(reports) == 1, "one finding per audited account"
     return reports[0]

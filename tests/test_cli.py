@@ -62,10 +62,12 @@ def test_doctor_says_the_installed_prowler_loads_check_frameworks_and_fixer(caps
         out[0]
         == f"prowler-cis-network-gateways {__version__} next to Prowler {prowler_version}: loaded."
     )
-    assert out[1].startswith(f"check: {NETWORK_GATEWAY_CHANGES.check_id} ")
+    assert out[1].startswith(f"checks: {', '.join(doctor.CHECK_IDS)} ")
+    assert NETWORK_GATEWAY_CHANGES.check_id in doctor.CHECK_IDS and len(doctor.CHECK_IDS) == 15
     assert out[2] == f"frameworks: {', '.join(sorted(doctor.plugin_frameworks()))}"
     assert doctor.plugin_frameworks() == {name.removesuffix(".json") for name in generate()}
-    assert len(doctor.plugin_frameworks()) == 29  # 8 CIS versions, 21 other frameworks
+    # 8 CIS versions (the section, and the full run), 28 other frameworks
+    assert len(doctor.plugin_frameworks()) == 44
 
 
 def test_doctor_names_what_an_older_prowler_does_not_load():
@@ -80,15 +82,12 @@ def test_doctor_names_what_an_older_prowler_does_not_load():
     )
     found = doctor.problems(old, frameworks)
     assert [sentence.split(" (")[0] for sentence in found] == [
-        f"Prowler 5.12.0 does not list the check {NETWORK_GATEWAY_CHANGES.check_id}",
+        f"Prowler 5.12.0 does not list the checks {', '.join(doctor.CHECK_IDS)}",
         f"Prowler 5.12.0 does not list the compliance frameworks {', '.join(sorted(frameworks))}",
-        f"Prowler 5.12.0 does not list the fixer of {NETWORK_GATEWAY_CHANGES.check_id}",
+        f"Prowler 5.12.0 does not list the fixers of {', '.join(doctor.CHECK_IDS)}",
     ]
     assert all(s.endswith("pip install 'prowler>=5.38,<6'") for s in found)
     loaded = doctor.PluginSupport(
-        "5.46.0",
-        frozenset({NETWORK_GATEWAY_CHANGES.check_id}),
-        frameworks,
-        frozenset({NETWORK_GATEWAY_CHANGES.check_id}),
+        "5.46.0", frozenset(doctor.CHECK_IDS), frameworks, frozenset(doctor.CHECK_IDS)
     )
     assert doctor.problems(loaded, frameworks) == []

@@ -26,6 +26,7 @@ from prowler.lib.check.models import CheckMetadata, load_check_metadata
 from prowler.lib.outputs.compliance.compliance import display_compliance_table
 from prowler.lib.outputs.compliance.compliance_check import get_check_compliance
 
+from prowler_ext.cis_monitoring import SECTION
 from prowler_ext.control import NETWORK_GATEWAY_EVENTS
 
 CHECK_ID = "cloudwatch_changes_to_network_gateways_alarm"
@@ -168,16 +169,19 @@ def test_framework_file_loads_and_maps_the_control_to_our_check(version):
     # terminal table counts (so the built-in's table does not count our check).
     assert framework.Framework == f"CIS-{builtin.Version}"
     assert framework.Version == ""
-    assert framework.Name.startswith(f"{builtin.Name} - {REQUIREMENT_IDS[version]} ")
+    assert framework.Name.startswith(f"{builtin.Name} - monitoring")
 
-    [requirement] = framework.Requirements
-    assert requirement.Id == REQUIREMENT_IDS[version]
-    assert requirement.Checks == [CHECK_ID]
-
-    [builtin_requirement] = [r for r in builtin.Requirements if BUILTIN_CHECK_ID in r.Checks]
-    assert requirement.Id == builtin_requirement.Id
-    assert requirement.Description == builtin_requirement.Description
-    assert requirement.Attributes == builtin_requirement.Attributes
+    # every monitoring requirement, with our check in place of the built-in's
+    ours_for = {control.builtin_check: control.check_id for control in SECTION}
+    monitoring = [r for r in builtin.Requirements if set(r.Checks) & set(ours_for)]
+    assert len(framework.Requirements) == len(monitoring) == 15
+    for requirement, builtin_requirement in zip(framework.Requirements, monitoring, strict=True):
+        assert requirement.Id == builtin_requirement.Id
+        assert requirement.Checks == [ours_for[c] for c in builtin_requirement.Checks]
+        assert requirement.Description == builtin_requirement.Description
+        assert requirement.Attributes == builtin_requirement.Attributes
+    [gateways] = [r for r in framework.Requirements if r.Id == REQUIREMENT_IDS[version]]
+    assert gateways.Checks == [CHECK_ID]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -225,7 +229,7 @@ def test_cli_choices_include_our_frameworks_for_aws():
 def test_bulk_loader_includes_our_framework(aws_bulk_frameworks, version):
     name = framework_name(version)
     assert name in Compliance.list(aws_bulk_frameworks, provider="aws")
-    assert Compliance.list_requirements(aws_bulk_frameworks, name) == [REQUIREMENT_IDS[version]]
+    assert REQUIREMENT_IDS[version] in Compliance.list_requirements(aws_bulk_frameworks, name)
     requirement = Compliance.get_requirement(aws_bulk_frameworks, name, REQUIREMENT_IDS[version])
     assert requirement.Checks == [CHECK_ID]
     # The built-in framework is still there, untouched, next to ours.
@@ -308,7 +312,7 @@ def test_framework_files_are_plain_json_with_the_legacy_schema():
     # Prowler's legacy loader (used for --compliance) reads these; the universal schema
     # (lower-case "requirements"/"attributes_metadata") would be skipped by it.
     paths = sorted(FRAMEWORKS_DIR.glob("cis_*-semantic_aws.json"))
-    assert len(paths) == len(VERSIONS)
+    assert len(paths) == 2 * len(VERSIONS)  # the monitoring section, and the full run
     for path in paths:
         data = json.loads(path.read_text())
         assert "Requirements" in data and "requirements" not in data, path.name

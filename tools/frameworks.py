@@ -32,22 +32,27 @@ from typing import Any
 
 import prowler
 
-from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+from prowler_ext.cis_monitoring import SECTION
 
-BUILTIN_CHECK = "cloudwatch_changes_to_network_gateways_alarm_configured"
-OUR_CHECK = NETWORK_GATEWAY_CHANGES.check_id
+# Prowler's built-in string-matching check of each monitoring control -> ours
+OURS_FOR_BUILTIN = {control.builtin_check: control.check_id for control in SECTION}
 SUFFIX = "-semantic_aws"
+FULL_SUFFIX = "-full-semantic_aws"
 PROWLER_AWS_FRAMEWORKS = Path(prowler.__file__).resolve().parent / "compliance" / "aws"
 OUR_FRAMEWORKS = Path(__file__).resolve().parents[1] / "prowler_ext" / "compliance"
-SUBJECT = "changes to network gateways"
+SUBJECT = "the CIS monitoring controls (log metric filters and alarms)"
 _CHAIN = (
-    "The check passes only when each of CreateCustomerGateway, DeleteCustomerGateway, "
-    "AttachInternetGateway, CreateInternetGateway, DeleteInternetGateway and "
-    "DetachInternetGateway has a complete path from a logging multi-region trail recording all "
-    "management events, through a CloudWatch Logs metric filter that catches every record of "
-    "the event and an alarm that fires on one event, to an SNS topic with a confirmed "
-    "subscription."
+    "Each of our checks passes only when every event (or record class) of its control has a "
+    "complete path from a logging multi-region trail recording all management events, "
+    "through a CloudWatch Logs metric filter that catches every record and an alarm that "
+    "fires on one event, to an SNS topic with a confirmed subscription."
 )
+# The full CIS frameworks add no requirement id to any finding: Prowler keys a finding's
+# requirements by `Framework[-Version]` only for frameworks whose Provider is the scan's
+# ("aws"), so with another Provider the built-in checks' findings keep the built-in
+# framework's ids once (no "CIS-3.0": ["1.1", "1.1"]) and ours keep those of
+# `cis_<v>-semantic_aws`.
+FULL_PROVIDER = "AWS (by meaning)"
 
 
 # Names Prowler special-cases by a substring that our files cannot serve: Prowler writes the
@@ -68,34 +73,79 @@ def framework_key(framework: dict[str, Any]) -> str:
     return f"{framework['Framework']}-{version}" if version else framework["Framework"]
 
 
+def our_checks(checks: list[str]) -> list[str]:
+    """Ours for the built-in monitoring checks a requirement lists, in its order."""
+    return [OURS_FOR_BUILTIN[check] for check in checks if check in OURS_FOR_BUILTIN]
+
+
 def semantic_framework(builtin_name: str, builtin: dict[str, Any]) -> dict[str, Any] | None:
-    """Our framework for one built-in framework, or None when it does not map the built-in."""
+    """Our framework for one built-in framework, or None when it maps no monitoring check:
+    the requirements that list a built-in monitoring check, with ours in their place."""
     requirements = [
-        {**requirement, "Checks": [OUR_CHECK]}
+        {**requirement, "Checks": our_checks(requirement.get("Checks") or [])}
         for requirement in builtin.get("Requirements") or []
-        if BUILTIN_CHECK in (requirement.get("Checks") or [])
+        if our_checks(requirement.get("Checks") or [])
     ]
     if not requirements:
         return None
     ids = ", ".join(str(r["Id"]) for r in requirements)
     name = our_name(builtin_name)
     if builtin["Framework"] == "CIS":
-        what = f"CIS AWS Foundations Benchmark v{builtin['Version']} control {ids} ({SUBJECT})"
+        what = f"CIS AWS Foundations Benchmark v{builtin['Version']} controls {ids}"
+        title = f"{builtin['Name']} - monitoring (semantic mapping)"
     else:
         many = "s" if len(requirements) > 1 else ""
         what = f"{builtin['Name']} requirement{many} {ids} (where it lists {SUBJECT})"
+        title = f"{builtin['Name']} - {ids} monitoring (semantic mapping)"
     return {
         "Framework": framework_key(builtin),
-        "Name": f"{builtin['Name']} - {ids} {SUBJECT} (semantic mapping)",
+        "Name": title,
         "Version": "",
         "Provider": builtin.get("Provider", "AWS"),
         "Description": (
-            f"Semantic (meaning-based) mapping of {what} to the plug-in check {OUR_CHECK}. "
-            f"{_CHAIN} Run it next to the built-in framework: prowler aws --compliance "
+            f"Semantic (meaning-based) mapping of {what} to the plug-in's checks. {_CHAIN} "
+            f"Run it next to the built-in framework: prowler aws --compliance "
             f"{builtin_name} {name}"
         ),
         "Requirements": requirements,
     }
+
+
+def full_cis_framework(builtin_name: str, builtin: dict[str, Any]) -> dict[str, Any]:
+    """Every requirement of a built-in CIS framework, with Prowler's checks, except that the
+    monitoring requirements list ours instead of the built-in string-matching checks:
+    `prowler aws --compliance cis_<v>-full-semantic_aws` is the full CIS run by meaning."""
+    version = builtin["Version"]
+    requirements = [
+        {
+            **requirement,
+            "Checks": [
+                OURS_FOR_BUILTIN.get(check, check) for check in requirement.get("Checks") or []
+            ],
+        }
+        for requirement in builtin.get("Requirements") or []
+    ]
+    return {
+        # Prowler's CIS table for a name `cis_<part>_…` counts the mappings whose Framework is
+        # CIS and whose Version holds <part>: "3-0-full-semantic" is in no built-in's Version
+        # and holds none ("3.0"), so each table counts its own framework only
+        "Framework": "CIS",
+        "Version": full_name(builtin_name).split("_")[1],
+        "Name": f"{builtin['Name']} (monitoring decided by meaning)",
+        "Provider": FULL_PROVIDER,
+        "Description": (
+            f"Every requirement of CIS AWS Foundations Benchmark v{version} with Prowler's "
+            "checks, except the log metric filter and alarm requirements, which the plug-in "
+            f"decides by meaning. {_CHAIN} Findings carry the requirement ids of "
+            f"{builtin_name} (CIS-{version})."
+        ),
+        "Requirements": requirements,
+    }
+
+
+def full_name(builtin_name: str) -> str:
+    """`cis_3.0_aws` -> `cis_3-0-full-semantic_aws` (no "3.0" in it: see `full_cis_framework`)."""
+    return builtin_name.removesuffix("_aws").replace(".", "-") + FULL_SUFFIX
 
 
 def generate(source: Path = PROWLER_AWS_FRAMEWORKS) -> dict[str, str]:
@@ -105,15 +155,20 @@ def generate(source: Path = PROWLER_AWS_FRAMEWORKS) -> dict[str, str]:
         builtin = json.loads(path.read_text(encoding="utf-8"))
         ours = semantic_framework(path.stem, builtin)
         if ours is not None:
-            text = json.dumps(ours, indent=2, ensure_ascii=False) + "\n"
-            files[f"{our_name(path.stem)}.json"] = text
+            files[f"{our_name(path.stem)}.json"] = _text(ours)
+        if builtin.get("Framework") == "CIS" and ours is not None:
+            files[f"{full_name(path.stem)}.json"] = _text(full_cis_framework(path.stem, builtin))
     return files
+
+
+def _text(framework: dict[str, Any]) -> str:
+    return json.dumps(framework, indent=2, ensure_ascii=False) + "\n"
 
 
 def differences(target: Path = OUR_FRAMEWORKS) -> list[str]:
     """What `generate()` would change in `target`: files to write, and stale files."""
     wanted = generate()
-    present = {p.name for p in target.glob(f"*{SUFFIX}.json")}
+    present = {p.name for p in target.glob("*-semantic_aws.json")}
     changed = [
         name
         for name, text in wanted.items()

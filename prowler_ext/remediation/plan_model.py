@@ -151,6 +151,8 @@ def gap_text(gap: Gap) -> str:
 
 
 def events_text(events: tuple[str, ...], total: int, subject: str) -> str:
+    """ "all 6 network gateway events", or the events by name ("root account usage" for a
+    control whose records are one class)."""
     if len(events) == total and total > 1:
         return f"all {total} {subject} events"
     return ", ".join(events)

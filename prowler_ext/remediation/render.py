@@ -32,10 +32,12 @@ class Report:
 
     def plan(self, plan: Plan) -> None:
         if plan.complete:
-            self.line(
-                f"Nothing to change: all {plan.total} {plan.subject} events already reach a "
-                "confirmed subscriber."
+            what = (
+                f"all {plan.total} {plan.subject} events already reach"
+                if plan.total > 1
+                else f"{plan.subject} already reaches"
             )
+            self.line(f"Nothing to change: {what} a confirmed subscriber.")
             return
         self.line(f"Finding: {plan.finding}")
         if plan.route:

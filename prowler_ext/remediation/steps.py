@@ -163,7 +163,7 @@ class StepBuilder(PlanPart):
             {
                 "AlarmName": name,
                 "AlarmDescription": (
-                    f"{self.control.subject.capitalize()} changes ({self.control.reference}): "
+                    f"{self.control.heading} ({self.control.reference}): "
                     f"{', '.join(self.control.events)}. Created by the Prowler fixer of "
                     f"{self.control.check_id}."
                 ),

@@ -1,0 +1,138 @@
+"""Every check of the CIS monitoring section through Prowler's real clients on moto.
+
+For each control, the links that differ between controls: the benchmark's own pattern (PASS),
+the pattern narrowed to one region (FAIL, with a record it misses), widened by another clause
+(PASS), and a topic whose only subscription is pending (FAIL). Then the fifteen checks of one
+scan together: each account answer is read once.
+"""
+
+from __future__ import annotations
+
+import pytest
+from moto import mock_aws
+
+from prowler_ext.cis_monitoring import SECTION
+from prowler_ext.control import Control
+from testkit.account import (
+    ALL_MANAGEMENT_EVENTS,
+    AwsAccount,
+    create_logging_trail,
+    create_topic,
+    put_alarm,
+    put_metric_filter,
+)
+from testkit.clients import ACCOUNT, build_provider, run_check
+
+LOG_GROUP = "cloudtrail-logs"
+REGION = "us-east-1"
+IDS = [control.check_id for control in SECTION]
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        yield AwsAccount(None)
+
+
+def trail(account: AwsAccount) -> None:
+    create_logging_trail(
+        account, "management-events", log_group=LOG_GROUP, event_selectors=ALL_MANAGEMENT_EVENTS
+    )
+
+
+def alarm_chain(
+    account: AwsAccount, control: Control, pattern: str, subscriptions=(("sqs", "secops"),)
+) -> None:
+    """The control's filter with `pattern`, its alarm, and a topic (the fixer's names)."""
+    names = control.fixer_defaults
+    put_metric_filter(account, REGION, LOG_GROUP, names["FilterName"], pattern, names["MetricName"])
+    topic = create_topic(account, REGION, names["AlarmName"], list(subscriptions))
+    put_alarm(account, REGION, names["AlarmName"], names["MetricName"], alarm_actions=[topic])
+
+
+def inner(pattern: str) -> str:
+    return pattern.strip().removeprefix("{").removesuffix("}").strip()
+
+
+def reaches(control: Control) -> str:
+    return "reaches" if len(control.records) == 1 else "reach"
+
+
+@pytest.mark.parametrize("control", SECTION, ids=IDS)
+def test_the_benchmarks_pattern_passes(aws, control):
+    trail(aws)
+    alarm_chain(aws, control, control.benchmark_pattern)
+    finding = run_check(check_id=control.check_id)
+    assert finding.status == "PASS", finding.status_extended
+    assert f"{reaches(control)} a confirmed subscriber" in finding.status_extended
+    assert control.fixer_defaults["AlarmName"] in finding.status_extended
+    assert finding.check_metadata.CheckID == control.check_id
+
+
+@pytest.mark.parametrize("control", SECTION, ids=IDS)
+def test_a_pattern_narrowed_to_one_region_fails_with_a_record_it_misses(aws, control):
+    trail(aws)
+    narrowed = "{ (" + inner(control.benchmark_pattern) + ') && ($.awsRegion = "us-east-1") }'
+    alarm_chain(aws, control, narrowed)
+    finding = run_check(check_id=control.check_id)
+    assert finding.status == "FAIL", finding.status_extended
+    assert "awsRegion" in finding.status_extended
+    assert control.fixer_defaults["FilterName"] in finding.status_extended
+
+
+@pytest.mark.parametrize("control", SECTION, ids=IDS)
+def test_a_widened_pattern_passes(aws, control):
+    trail(aws)
+    widened = "{ (" + inner(control.benchmark_pattern) + ") || ($.eventName = DescribeVpcs) }"
+    alarm_chain(aws, control, widened)
+    finding = run_check(check_id=control.check_id)
+    assert finding.status == "PASS", finding.status_extended
+
+
+@pytest.mark.parametrize("control", SECTION, ids=IDS)
+def test_a_pending_subscription_notifies_nobody(aws, control):
+    from moto.sns.models import sns_backends
+
+    trail(aws)
+    alarm_chain(aws, control, control.benchmark_pattern, (("email", "secops@example.com"),))
+    for subscription in sns_backends[ACCOUNT][REGION].subscriptions.values():
+        subscription.arn = "PendingConfirmation"
+    finding = run_check(check_id=control.check_id)
+    assert finding.status == "FAIL", finding.status_extended
+    assert finding.status_extended.endswith("which has no confirmed subscription (1 pending)."), (
+        finding.status_extended
+    )
+
+
+def test_the_checks_of_one_scan_read_the_account_once(aws):
+    """Fifteen checks, one set of Prowler clients (one scan): every control is decided, and
+    the trail's log group, the alarms and the topic are read once for all of them."""
+    trail(aws)
+    for control in SECTION:
+        alarm_chain(aws, control, control.benchmark_pattern)
+    provider = build_provider()
+    calls: list[str] = []
+    provider.session.current_session.events.register(
+        "before-call.*.*", lambda model, **_: calls.append(model.name)
+    )
+    from unittest import mock
+
+    from testkit.clients import check_module, prowler_clients
+
+    with mock.patch(
+        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
+    ):
+        clients = prowler_clients(provider)
+        calls.clear()  # what the checks call, not what Prowler's inventories did
+        import importlib
+
+        verdicts = {}
+        for control in SECTION:
+            with mock.patch.multiple(check_module(control.check_id), **clients):
+                module = importlib.import_module(check_module(control.check_id))
+                [finding] = getattr(module, control.check_id)().execute()
+                verdicts[control.check_id] = finding.status
+    assert verdicts == dict.fromkeys(IDS, "PASS")
+    assert calls.count("DescribeMetricFilters") == 1, calls
+    assert calls.count("GetTrailStatus") == 1, calls
+    assert calls.count("DescribeAlarms") <= 2, calls
