@@ -19,6 +19,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from prowler_ext.cis_monitoring import SECTION
 from testkit.account import DEMO_STORY, AwsAccount, seed_demo_account
 from testkit.moto_server import running_moto_server
 from testkit.organization import organize_demo_account
@@ -29,6 +30,7 @@ from testkit.prowler_cli import (
     prowler_executable,
     run_prowler,
 )
+from testkit.section_account import SECTION_CASES, seed_section_account
 
 REGIONS = ("us-east-1", "eu-west-1")
 OUTPUT_FORMATS = ("csv", "json-ocsf", "json-asff", "html")
@@ -116,6 +118,7 @@ def demo(output_dir: Path) -> int:
             args, server.env(), output_dir=output_dir, output_name=OUTPUT_NAME, echo=True
         )
         member_run = scan_member(server, member, output_dir)
+        section_run = scan_section(server, output_dir)
     if run.crashed or not run.output_file(".ocsf.json").exists():
         print(
             f"\nprowler failed (exit {run.returncode}); is the plug-in installed? "
@@ -127,6 +130,7 @@ def demo(output_dir: Path) -> int:
     verdict(run)
     print(MEMBER_STORY.format(member=member))
     print_findings(member_run)
+    print_section(section_run)
     print_outputs(output_dir)
     if not run.findings_of(OUR_CHECK):
         print(f"\n{OUR_CHECK} produced no finding: it raised (see the log above).", file=sys.stderr)
@@ -158,6 +162,59 @@ def scan_member(server, member: str, output_dir: Path) -> ProwlerRun:
     return run_prowler(
         args, server.env(), output_dir=output_dir, output_name=MEMBER_OUTPUT_NAME, echo=True
     )
+
+
+SECTION_ACCOUNT = "100000000031"
+SECTION_OUTPUT_NAME = f"{OUTPUT_NAME}-section"
+SECTION_STORY = """
+The whole CIS monitoring section: account {account} has one trail and a chain for each of the
+15 controls, built the way a team might have (testkit/section_account.py). Our 15 checks and
+Prowler's 15 built-ins scanned it together ({output}):"""
+
+
+def scan_section(server, output_dir: Path) -> ProwlerRun:
+    role = f"arn:aws:iam::{SECTION_ACCOUNT}:role/ProwlerAudit"
+    seed_section_account(AwsAccount.from_env(server.env(role)))
+    checks = [c.check_id for c in SECTION] + [c.builtin_check for c in SECTION]
+    args = ["aws", "--checks", *checks, "-f", "us-east-1", "-M", "json-ocsf", "--role", role]
+    args += ["--no-banner", "-z"]
+    print(f"\n$ prowler aws --checks <our 15> <the 15 built-ins> -f us-east-1 --role {role}")
+    return run_prowler(args, server.env(), output_dir=output_dir, output_name=SECTION_OUTPUT_NAME)
+
+
+def section_table(run: ProwlerRun) -> list[str]:
+    """control | built-in | ours | why they differ, one row per control."""
+
+    def status(check_id: str) -> str:
+        found = sorted({f["status_code"] for f in run.findings_of(check_id)})
+        return "/".join(found) or "none"
+
+    rows = [("CIS", "control", "built-in", "ours", "what the account holds; why")]
+    for case in SECTION_CASES:
+        control = case.control
+        ours, builtin = status(control.check_id), status(control.builtin_check)
+        why = case.built + (f"; {case.why}" if case.why and ours != builtin else "")
+        rows.append((control.requirements["3.0"], control.title, builtin, ours, why))
+    lines = []
+    for number, title, builtin, ours, why in rows:
+        wrapped = textwrap.wrap(why, width=52) or [""]
+        lines.append(f"  {number:<5} {title[:30]:<30} {builtin:<8} {ours:<6} {wrapped[0]}")
+        lines += [f"  {'':<5} {'':<30} {'':<8} {'':<6} {more}" for more in wrapped[1:]]
+    return lines
+
+
+def print_section(run: ProwlerRun) -> None:
+    print(SECTION_STORY.format(account=SECTION_ACCOUNT, output=run.output_file(".ocsf.json")))
+    if run.crashed:
+        print(f"  prowler failed (exit {run.returncode}): {run.describe()[-2000:]}")
+        return
+    print("\n".join(section_table(run)))
+    disagree = sum(
+        1
+        for case in SECTION_CASES
+        if {f["status_code"] for f in run.findings_of(case.control.builtin_check)} != {case.status}
+    )
+    print(f"\n  The built-ins disagree with the meaning on {disagree} of 15 controls.")
 
 
 def fixer_story() -> int:
