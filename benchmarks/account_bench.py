@@ -164,26 +164,24 @@ def _peak(check: Any) -> int:
 
 
 def measure_section(inventory: Any, counter: CallCounter, repeat: int) -> SectionTiming:
-    """The engine on Prowler's objects: `judge` for 4.12 and `judge_all` for the section,
-    each cold (memos emptied), alternating; the first run of each is the figure."""
-    from prowler_ext.chain import judge, judge_all
+    """What a scan runs: the 4.12 check's evaluation alone, and the 15 checks' evaluations one
+    after the other on the same clients (they share their reads; the engine's memos are
+    emptied after each), cold and alternating; the first run of each is the figure."""
+    from prowler_ext import prowler_check
     from prowler_ext.cis_monitoring import SECTION
     from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-    from prowler_ext.prowler_source import ProwlerEvidence
 
     clients = (inventory.cloudtrail, inventory.logs, inventory.cloudwatch, inventory.sns)
     runs: dict[str, list[tuple[float, int, Any]]] = {"one": [], "section": []}
     for n in range(repeat):
         for label in ("one", "section") if n % 2 == 0 else ("section", "one"):
             purge_caches()
+            prowler_check._SCAN.clear()  # a new scan
             gc.collect()
             counter.reset()
+            controls = (NETWORK_GATEWAY_CHANGES,) if label == "one" else SECTION
             start = time.perf_counter()
-            source = ProwlerEvidence(*clients)
-            if label == "one":
-                found: Any = judge(source, NETWORK_GATEWAY_CHANGES)
-            else:
-                found = judge_all(source, SECTION)
+            found = {c.check_id: prowler_check.evaluate(c, *clients) for c in controls}
             runs[label].append((time.perf_counter() - start, counter.total, found))
     one, section = runs["one"][0], runs["section"][0]
     return SectionTiming(
@@ -352,8 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     sections = [row for row in rows if row.section is not None]
     if sections:
-        print("\none control (4.12, judge) and the whole monitoring section (15 controls,")
-        print("judge_all) on the same Prowler objects, cold, the engine alone (no report):")
+        print("\none check (4.12) and the 15 checks of the monitoring section, evaluated as a scan")
+        print("evaluates them (shared reads), same Prowler objects, cold, no report:")
         for row in sections:
             timing = row.section
             assert timing is not None

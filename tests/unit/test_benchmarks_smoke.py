@@ -85,7 +85,7 @@ def test_account_bench_quick_prints_every_scenario_with_both_verdicts(capsys):
     assert "built-in PASS" in quiet and "alarm network-gateway-changes -> SNS topic" in quiet
     assert "cloudwatch:DescribeAlarms 3" in quiet  # 251 alarms on the metric, 100 a call
     assert "highest ratio ours / built-in (cold):" in out
-    section = out.split("judge_all) on the same Prowler objects", 1)[1]
+    section = out.split("evaluates them (shared reads)", 1)[1]
     assert "(5 API calls; 15 PASS); section / one" in section
 
 
