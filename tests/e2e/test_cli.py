@@ -17,6 +17,7 @@ import pytest
 from botocore.validate import ParamValidator
 from prowler.lib.outputs.asff.asff import ASFF
 
+from prowler_ext.cis_monitoring import SECTION
 from testkit.account import (
     CUSTOMER_GATEWAY_EVENTS,
     AwsAccount,
@@ -38,6 +39,7 @@ SCAN_OURS = ["aws", "--checks", OUR_CHECK, *REGIONS, "--no-banner", "-z"]
 FOREIGN_ACCOUNT = "999999999999"
 OUR_FRAMEWORK = "cis_3.0-semantic_aws"
 BUILTIN_FRAMEWORK = "cis_3.0_aws"
+OURS = {control.check_id for control in SECTION}
 
 
 def _cross_account_topic(account: AwsAccount) -> dict:
@@ -303,18 +305,21 @@ def test_compliance_union_writes_both_framework_csvs(scan_board):
     run = finished(scan_board, "compliance_union")
     builtin_rows = compliance_rows(run.compliance_file(BUILTIN_FRAMEWORK))
     ours = compliance_rows(run.compliance_file(OUR_FRAMEWORK))
-    # Ours: our check's one finding under requirement 4.12, keyed as the built-in's CIS-3.0.
-    assert [(r["CHECKID"], r["REQUIREMENTS_ID"], r["STATUS"]) for r in ours] == [
-        (OUR_CHECK, "4.12", "PASS")
-    ], ours
-    assert ours[0]["FRAMEWORK"] == "CIS-3.0"
-    assert ours[0]["REQUIREMENTS_ATTRIBUTES_SECTION"] == "4 Monitoring"
-    assert ours[0]["REQUIREMENTS_ATTRIBUTES_PROFILE"] == "Level 1"
-    assert ours[0]["ACCOUNTID"] == SCENARIOS["compliance_union"].account_id
+    # Ours: one finding of each of our 15 checks under its requirement, keyed as the
+    # built-in's CIS-3.0; the account holds the 4.12 chain only.
+    section = {control.check_id: control.requirements["3.0"] for control in SECTION}
+    assert sorted((r["CHECKID"], r["REQUIREMENTS_ID"]) for r in ours) == sorted(section.items())
+    [gateways] = [r for r in ours if r["CHECKID"] == OUR_CHECK]
+    assert (gateways["REQUIREMENTS_ID"], gateways["STATUS"]) == ("4.12", "PASS"), gateways
+    assert {r["STATUS"] for r in ours if r["CHECKID"] != OUR_CHECK} == {"FAIL"}
+    assert {r["FRAMEWORK"] for r in ours} == {"CIS-3.0"}
+    assert gateways["REQUIREMENTS_ATTRIBUTES_SECTION"] == "4 Monitoring"
+    assert gateways["REQUIREMENTS_ATTRIBUTES_PROFILE"] == "Level 1"
+    assert gateways["ACCOUNTID"] == SCENARIOS["compliance_union"].account_id
     # The built-in framework's 4.12 is decided by Prowler's own check, in the same run, and
     # our check is not in its file.
     assert [r["STATUS"] for r in builtin_rows if r["CHECKID"] == BUILTIN_CHECK] == ["PASS"]
-    assert not [r for r in builtin_rows if r["CHECKID"] == OUR_CHECK]
+    assert not [r for r in builtin_rows if r["CHECKID"] in section]
     # One scan, both checks: the union of the two frameworks' checks ran.
     assert {c: len(run.findings_of(c)) for c in (OUR_CHECK, BUILTIN_CHECK)} == {
         OUR_CHECK: 1,
@@ -337,7 +342,7 @@ def test_builtin_cis_table_counts_the_builtin_findings_and_not_ours(scan_board):
     builtin_findings = [
         f
         for f in run.findings
-        if f["status_code"] in ("FAIL", "PASS") and f["metadata"]["event_code"] != OUR_CHECK
+        if f["status_code"] in ("FAIL", "PASS") and f["metadata"]["event_code"] not in OURS
     ]
     assert counts["FAIL"] + counts["PASS"] == len(builtin_findings), tables[name]
     assert run.findings_of(OUR_CHECK)  # ours ran in the same scan, and is not counted

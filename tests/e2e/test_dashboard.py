@@ -28,6 +28,7 @@ import prowler
 import pytest
 from prowler.lib.check.compliance_models import load_compliance_framework
 
+from prowler_ext.cis_monitoring import SECTION
 from testkit.account import seed_compliant_account
 from testkit.moto_server import running_moto_server
 from testkit.prowler_cli import BUILTIN_CHECK, OUR_CHECK, PROJECT_ROOT, ProwlerRun, run_prowler
@@ -43,6 +44,7 @@ LEVELS = ("Level_1", "Level_2")
 REQUIREMENT = "4.12 - Ensure a log metric filter and alarm exist for changes to network gateways"
 PAGE_CALLBACK = ".._pages_content.children..._pages_store.data.."
 PASS_ICON = "✅"
+SECTION_CHECKS = {control.check_id for control in SECTION}
 
 
 # Our other frameworks (the built-in's frameworks that map its 4.12 check, NIST, SOC 2, ISO …):
@@ -207,11 +209,13 @@ def test_our_framework_page_shows_our_requirement_and_finding(dash, page, scan, 
     shown = render(dash, page, f"{OURS} - {level}")
 
     assert shown["title"] == [f"{OURS} - {level}"]
-    # one section, one requirement, one finding: our check's PASS in the scanned account
-    assert shown["accordion"] == ["4 Monitoring", REQUIREMENT]
-    assert shown["rows"] == [(OUR_CHECK, PASS_ICON, account, "us-east-1")]
-    assert shown["bars"] == [["1", "0"], ["1", "0"]]  # PASS, FAIL
-    assert shown["pie"] == [{"PASS": 1}]
+    # one section, the monitoring requirements of the level, one finding each: 4.12 PASS in
+    # the scanned account (the benchmark's chain), the other controls FAIL (no chain)
+    assert shown["accordion"][0] == "4 Monitoring" and REQUIREMENT in shown["accordion"]
+    assert (OUR_CHECK, PASS_ICON, account, "us-east-1") in shown["rows"]
+    assert {row[0] for row in shown["rows"]} <= SECTION_CHECKS
+    rows = len(shown["rows"])
+    assert shown["pie"] == [{"PASS": 1, "FAIL": rows - 1}]
     assert shown["accounts"] == [account, "All"]
 
 
@@ -228,11 +232,11 @@ def test_builtin_page_shows_the_builtin_check_and_not_ours(dash, page):
 @pytest.mark.parametrize("framework", OTHER_FRAMEWORKS)
 def test_each_other_framework_of_ours_opens_with_our_finding_alone(dash, page, scan, framework):
     """NIST, SOC 2, ISO 27001, MITRE ATT&CK, KISA, ThreatScore …: each page renders (no HTTP
-    error) with our check's PASS under the built-in's requirements, and nothing else."""
+    error) with our checks' findings under the built-in's requirements, and nothing else."""
     (finding,) = scan.findings_of(OUR_CHECK)
     account = finding["cloud"]["account"]["uid"]
 
     shown = render(dash, page, dashboard_entry(framework))
 
-    assert {row[0] for row in shown["rows"]} == {OUR_CHECK}, shown["rows"]
-    assert set(shown["rows"]) == {(OUR_CHECK, PASS_ICON, account, "us-east-1")}
+    assert shown["rows"] and {row[0] for row in shown["rows"]} <= SECTION_CHECKS, shown["rows"]
+    assert {row[2:] for row in shown["rows"]} == {(account, "us-east-1")}

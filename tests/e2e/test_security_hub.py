@@ -160,7 +160,7 @@ def test_finding_in_security_hub(scan_board, imported, scan):
     assert finding["ProductFields"]["ProwlerResourceName"] == trail
     assert (resource["Type"], resource["Region"]) == ("AwsCloudTrailTrail", REGION)
     assert finding["Title"] == ocsf["finding_info"]["title"]
-    assert finding["Title"].startswith("Every network gateway change event reaches")
+    assert finding["Title"].startswith("Every network gateway event reaches")
     description = finding["Description"]
     assert description == ocsf["status_detail"]  # status_extended, in Security Hub's words
     if scan == "compliant":

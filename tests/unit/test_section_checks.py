@@ -8,6 +8,8 @@ scan together: each account answer is read once.
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from moto import mock_aws
 
@@ -123,16 +125,50 @@ def test_the_checks_of_one_scan_read_the_account_once(aws):
         "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
     ):
         clients = prowler_clients(provider)
+        # importing a check module the first time builds Prowler's global clients
+        modules = {c.check_id: importlib.import_module(check_module(c.check_id)) for c in SECTION}
         calls.clear()  # what the checks call, not what Prowler's inventories did
-        import importlib
-
         verdicts = {}
         for control in SECTION:
             with mock.patch.multiple(check_module(control.check_id), **clients):
-                module = importlib.import_module(check_module(control.check_id))
-                [finding] = getattr(module, control.check_id)().execute()
+                [finding] = getattr(modules[control.check_id], control.check_id)().execute()
                 verdicts[control.check_id] = finding.status
     assert verdicts == dict.fromkeys(IDS, "PASS")
     assert calls.count("DescribeMetricFilters") == 1, calls
     assert calls.count("GetTrailStatus") == 1, calls
     assert calls.count("DescribeAlarms") <= 2, calls
+
+
+@pytest.mark.parametrize("control", SECTION, ids=IDS)
+def test_the_fixer_of_each_control_repairs_it_and_the_check_then_passes(aws, control, capsys):
+    """A trail and nothing else: the control's fixer creates its filter (the benchmark's
+    pattern), topic, subscription and alarm, says so after re-checking, and the check PASSes."""
+    import importlib
+    from unittest import mock
+
+    from testkit.clients import prowler_clients
+
+    trail(aws)
+    sqs = aws.client("sqs", REGION)
+    url = sqs.create_queue(QueueName="secops")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+    settings = {"Subscriptions": [{"Protocol": "sqs", "Endpoint": queue["QueueArn"]}]}
+    provider = build_provider((REGION,))
+    provider._fixer_config = {control.check_id: settings}
+    fixer_module = f"prowler_ext.services.cloudwatch.{control.check_id}.{control.check_id}_fixer"
+    capsys.readouterr()
+    with mock.patch(
+        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
+    ):
+        with mock.patch.multiple(fixer_module, **prowler_clients(provider)):
+            answer = importlib.import_module(fixer_module).fixer(region=REGION)
+    printed = capsys.readouterr().out
+    assert answer is True, printed
+    names = control.fixer_defaults
+    assert f"created metric filter {names['FilterName']}" in printed
+    assert f"created alarm {names['AlarmName']}" in printed
+    [created] = aws.client("logs", REGION).describe_metric_filters(
+        filterNamePrefix=names["FilterName"]
+    )["metricFilters"]
+    assert created["filterPattern"] == control.benchmark_pattern
+    assert run_check(check_id=control.check_id, regions=(REGION,)).status == "PASS"
