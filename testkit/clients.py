@@ -112,6 +112,38 @@ def check_module(check_id: str) -> str:
     return f"prowler_ext.services.cloudwatch.{check_id}.{check_id}"
 
 
+def fixer_module(check_id: str) -> str:
+    return f"{check_module(check_id)}_fixer"
+
+
+def _global_provider(provider: AwsProvider):
+    return mock.patch(
+        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
+    )
+
+
+def import_checks(provider: AwsProvider, check_ids: Iterable[str]) -> dict[str, Any]:
+    """The check modules (importing one the first time builds Prowler's global clients, with
+    ``provider`` as Prowler's global provider)."""
+    with _global_provider(provider):
+        return {c: importlib.import_module(check_module(c)) for c in check_ids}
+
+
+def run_checks(
+    provider: AwsProvider, check_ids: Iterable[str], clients: dict[str, Any] | None = None
+) -> dict[str, list]:
+    """Each check's reports, run one after another on one set of Prowler's clients (built
+    against moto unless given), as one scan runs them."""
+    modules = import_checks(provider, check_ids)
+    clients = clients or prowler_clients(provider)
+    reports = {}
+    with _global_provider(provider):
+        for check_id, module in modules.items():
+            with mock.patch.multiple(check_module(check_id), **clients):
+                reports[check_id] = getattr(module, check_id)().execute()
+    return reports
+
+
 def run_check(
     provider: AwsProvider | None = None,
     regions: Iterable[str] = REGIONS,
@@ -119,11 +151,13 @@ def run_check(
 ):
     """Build Prowler's four clients against moto and return the check's single report."""
     provider = provider or build_provider(regions)
-    with mock.patch(
-        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
-    ):
-        with mock.patch.multiple(check_module(check_id), **prowler_clients(provider)):
-            module = importlib.import_module(check_module(check_id))
-            reports = getattr(module, check_id)().execute()
+    reports = run_checks(provider, [check_id])[check_id]
     assert len(reports) == 1, "one finding per audited account"
     return reports[0]
+
+
+def run_fixer(provider: AwsProvider, region: str, check_id: str = CHECK_ID) -> bool:
+    """The check's fixer, as Prowler calls it after a scan, on Prowler's clients over moto."""
+    with _global_provider(provider):
+        with mock.patch.multiple(fixer_module(check_id), **prowler_clients(provider)):
+            return importlib.import_module(fixer_module(check_id)).fixer(region=region)

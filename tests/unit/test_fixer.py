@@ -36,12 +36,14 @@ from testkit.clients import (
     CLOUDWATCH_KEY_POLICY,
     build_provider,
     deny,
+    fixer_module,
     prowler_clients,
     run_check,
+    run_fixer,
 )
 from testkit.moto_patches import patched_moto
 
-FIXER_MODULE = f"prowler_ext.services.cloudwatch.{CHECK_ID}.{CHECK_ID}_fixer"
+FIXER_MODULE = fixer_module(CHECK_ID)
 REGION = "us-east-1"
 REGIONS = (REGION,)
 LOG_GROUP = "cloudtrail-logs"
@@ -73,11 +75,7 @@ def fix(capsys, config: dict | None = None, *, denials=(), regions=REGIONS) -> t
     for service, operation in denials:
         deny(provider, service, operation, REGION)
     capsys.readouterr()
-    with mock.patch(
-        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
-    ):
-        with mock.patch.multiple(FIXER_MODULE, **prowler_clients(provider)):
-            answer = importlib.import_module(FIXER_MODULE).fixer(region=REGION)
+    answer = run_fixer(provider, REGION)
     return answer, capsys.readouterr().out
 
 

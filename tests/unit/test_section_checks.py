@@ -8,8 +8,6 @@ scan together: each account answer is read once.
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from moto import mock_aws
 
@@ -23,7 +21,15 @@ from testkit.account import (
     put_alarm,
     put_metric_filter,
 )
-from testkit.clients import ACCOUNT, build_provider, run_check
+from testkit.clients import (
+    ACCOUNT,
+    build_provider,
+    import_checks,
+    prowler_clients,
+    run_check,
+    run_checks,
+    run_fixer,
+)
 
 LOG_GROUP = "cloudtrail-logs"
 REGION = "us-east-1"
@@ -117,23 +123,13 @@ def test_the_checks_of_one_scan_read_the_account_once(aws):
     provider.session.current_session.events.register(
         "before-call.*.*", lambda model, **_: calls.append(model.name)
     )
-    from unittest import mock
-
-    from testkit.clients import check_module, prowler_clients
-
-    with mock.patch(
-        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
-    ):
-        clients = prowler_clients(provider)
-        # importing a check module the first time builds Prowler's global clients
-        modules = {c.check_id: importlib.import_module(check_module(c.check_id)) for c in SECTION}
-        calls.clear()  # what the checks call, not what Prowler's inventories did
-        verdicts = {}
-        for control in SECTION:
-            with mock.patch.multiple(check_module(control.check_id), **clients):
-                [finding] = getattr(modules[control.check_id], control.check_id)().execute()
-                verdicts[control.check_id] = finding.status
-    assert verdicts == dict.fromkeys(IDS, "PASS")
+    import_checks(provider, IDS)
+    clients = prowler_clients(provider)
+    calls.clear()  # what the checks call, not what Prowler's inventories did
+    reports = run_checks(provider, IDS, clients)
+    assert {check_id: [r.status for r in found] for check_id, found in reports.items()} == {
+        check_id: ["PASS"] for check_id in IDS
+    }
     assert calls.count("DescribeMetricFilters") == 1, calls
     assert calls.count("GetTrailStatus") == 1, calls
     assert calls.count("DescribeAlarms") <= 2, calls
@@ -143,11 +139,6 @@ def test_the_checks_of_one_scan_read_the_account_once(aws):
 def test_the_fixer_of_each_control_repairs_it_and_the_check_then_passes(aws, control, capsys):
     """A trail and nothing else: the control's fixer creates its filter (the benchmark's
     pattern), topic, subscription and alarm, says so after re-checking, and the check PASSes."""
-    import importlib
-    from unittest import mock
-
-    from testkit.clients import prowler_clients
-
     trail(aws)
     sqs = aws.client("sqs", REGION)
     url = sqs.create_queue(QueueName="secops")["QueueUrl"]
@@ -155,13 +146,8 @@ def test_the_fixer_of_each_control_repairs_it_and_the_check_then_passes(aws, con
     settings = {"Subscriptions": [{"Protocol": "sqs", "Endpoint": queue["QueueArn"]}]}
     provider = build_provider((REGION,))
     provider._fixer_config = {control.check_id: settings}
-    fixer_module = f"prowler_ext.services.cloudwatch.{control.check_id}.{control.check_id}_fixer"
     capsys.readouterr()
-    with mock.patch(
-        "prowler.providers.common.provider.Provider.get_global_provider", return_value=provider
-    ):
-        with mock.patch.multiple(fixer_module, **prowler_clients(provider)):
-            answer = importlib.import_module(fixer_module).fixer(region=REGION)
+    answer = run_fixer(provider, REGION, control.check_id)
     printed = capsys.readouterr().out
     assert answer is True, printed
     names = control.fixer_defaults
