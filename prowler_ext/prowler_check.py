@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,9 +30,7 @@ class ScanReads:
     judged: set[str] = field(default_factory=set)
 
     def serves(self, clients: tuple[Any, ...], control: Control) -> bool:
-        same = len(clients) == len(self.clients) and all(
-            a is b for a, b in zip(clients, self.clients, strict=True)
-        )
+        same = len(clients) == len(self.clients) and all(map(operator.is_, clients, self.clients))
         return same and control.check_id not in self.judged
 
 

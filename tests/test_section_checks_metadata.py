@@ -16,6 +16,7 @@ import pytest
 from prowler.lib.check.models import load_check_metadata
 
 from prowler_ext.cis_monitoring import SECTION
+from testkit.faults import readme_section
 from tools import checks
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,3 +101,17 @@ def test_the_title_is_the_benchmarks_own_wording(control):
     assert re.fullmatch(
         rf"Ensure {re.escape(control.title)} (is|are) monitored", requirement["Description"]
     )
+
+
+def test_each_fixer_states_the_permissions_the_readme_lists():
+    """The fixers' docstrings (Prowler's convention for a fixer's permissions) and the
+    README's IAM policy for the fixer name the same actions."""
+    section = readme_section("### IAM permissions")
+    policy = json.loads(
+        section[section.index("```json") + 7 : section.index("```", section.index("```json") + 7)]
+    )
+    listed = {action for statement in policy["Statement"] for action in statement["Action"]}
+    assert listed == set(checks.FIXER_PERMISSIONS)
+    for check_id in IDS:
+        text = (REPO / "checks" / check_id / f"{check_id}_fixer.py").read_text(encoding="utf-8")
+        assert all(f'"{action}"' in text for action in listed), check_id

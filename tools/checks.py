@@ -57,7 +57,8 @@ _PATH = (
     "catching **every** record, a positive datapoint, an alarm firing on one event, a "
     "**confirmed** SNS subscriber"
 )
-_PERMISSIONS = (
+# what the fixer calls beyond the scan (the README's IAM permissions list the same)
+FIXER_PERMISSIONS = (
     "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "logs:DescribeMetricFilters",
     "logs:PutMetricFilter", "cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmsForMetric",
     "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "sns:GetTopicAttributes",
@@ -307,7 +308,7 @@ class {check_id}(Check):
 
 def fixer_module(control: Control) -> str:
     check_id = control.check_id
-    permissions = "".join(f'                    "{p}",\n' for p in _PERMISSIONS).rstrip(",\n")
+    permissions = "".join(f'                    "{p}",\n' for p in FIXER_PERMISSIONS).rstrip(",\n")
     about = textwrap.fill(
         f"Repair the {control.reference} chain for {what_reaches(control).replace('`', '')}: "
         "reuse a qualifying metric filter, alarm and SNS topic; create what is missing "

@@ -3,12 +3,14 @@
     python -m tools.frameworks            # rewrite prowler_ext/compliance/*-semantic_aws.json
     python -m tools.frameworks --check    # exit 1 when a file differs from what it would write
 
-For every framework of Prowler's installed `compliance/aws/` folder that maps the built-in
-string-matching check (`cloudwatch_changes_to_network_gateways_alarm_configured`), one file
-`<name without _aws>-semantic_aws.json` holds exactly the requirements that list it, with
-their Id, Description and Attributes unchanged and our check as their only check. So a finding
-of our check carries the same requirement ids, under the same framework key, as the
-built-in's (`CIS-3.0: 4.12`, `NIST-800-53-Revision-5: au_6_1, …`, `SOC2: cc_5_2, …`):
+For every framework of Prowler's installed `compliance/aws/` folder that maps one of the
+built-in string-matching checks of the CIS monitoring section (`OURS_FOR_BUILTIN`), one file
+`<name without _aws>-semantic_aws.json` holds exactly the requirements that list them, with
+their Id, Description and Attributes unchanged and our checks in their place. So a finding of
+ours carries the same requirement ids, under the same framework key, as the built-in's
+(`CIS-3.0: 4.12`, `NIST-800-53-Revision-5: au_6_1, …`, `SOC2: cc_5_2, …`). For each CIS
+version, `cis_<v with dashes>-full-semantic_aws.json` is the whole built-in framework with ours
+for the monitoring checks (`full_cis_framework`: why its name and Provider are what they are).
 
 * `Framework` is the built-in's key (its `Framework`, then `-<Version>` when it has one) and
   `Version` is empty: Prowler keys a finding's mapping as `Framework[-Version]`, so the key is
