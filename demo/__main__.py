@@ -10,6 +10,7 @@ process, seeded by ``testkit.account``, scanned by the real ``prowler`` CLI.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shlex
 import signal
@@ -197,9 +198,10 @@ def section_table(run: ProwlerRun) -> list[str]:
         rows.append((control.requirements["3.0"], control.title, builtin, ours, why))
     lines = []
     for number, title, builtin, ours, why in rows:
-        wrapped = textwrap.wrap(why, width=52) or [""]
-        lines.append(f"  {number:<5} {title[:30]:<30} {builtin:<8} {ours:<6} {wrapped[0]}")
-        lines += [f"  {'':<5} {'':<30} {'':<8} {'':<6} {more}" for more in wrapped[1:]]
+        titles, whys = textwrap.wrap(title, width=28), textwrap.wrap(why, width=52)
+        for n, (name, reason) in enumerate(itertools.zip_longest(titles, whys, fillvalue="")):
+            first = (number, builtin, ours) if n == 0 else ("", "", "")
+            lines.append(f"  {first[0]:<5} {name:<28} {first[1]:<8} {first[2]:<6} {reason}")
     return lines
 
 
