@@ -3,7 +3,8 @@
 An alarm's `Metrics` are MetricDataQueries: each a `MetricStat` (a metric and a statistic) or an
 `Expression` over the other queries' Ids. The link predicate needs the value of the returned
 query in a single period, once with the event's datapoint and once without: this module parses
-expressions (the grammar is metric_math.lark, LALR, so parsing never recurses) and computes
+expressions (the grammar is metric_math.lark, its LALR tables in `..lalr_parsers`, so parsing
+never recurses) and computes
 that value. What a MetricStat query reads is the caller's business (`resolve`); everything the
 module does not know, it refuses with `UndecidedError` rather than guess.
 
@@ -32,14 +33,16 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from lark import Lark, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
-from ..lark_cache import cached_lark
-
-GRAMMAR = (Path(__file__).parent / "metric_math.lark").read_text(encoding="utf-8")
+from .. import lalr_parsers
+from ..lalr_parsers import (
+    Lark,
+    Transformer,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+)
 
 MAX_EXPRESSION_LENGTH = 2048  # PutMetricAlarm's limit on Expression
 MAX_DEPTH = 32  # nesting the evaluator follows; deeper expressions are undecided
@@ -150,13 +153,7 @@ _LOADED: list[Lark] = []  # the parser, built on first use: most accounts have n
 def _lark() -> Lark:
     if not _LOADED:
         _LOADED.append(
-            cached_lark(
-                "metric-math",
-                GRAMMAR,
-                lexer="contextual",
-                maybe_placeholders=True,
-                transformer=_ToNodes(),
-            )
+            lalr_parsers.load(lalr_parsers.METRIC_MATH, transformer=_ToNodes())
         )
     return _LOADED[0]
 

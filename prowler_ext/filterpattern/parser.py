@@ -1,7 +1,8 @@
 """Text → AST for CloudWatch Logs filter patterns.
 
-The grammar lives in `grammar.lark` (one place, all three kinds of pattern). Lark parses it
-with LALR(1), which never recurses, and the tree is turned into `ast` nodes by a
+The grammar lives in `grammar.lark` (one place, all three kinds of pattern). Lark analysed it
+at build time (`python -m tools.parsers` wrote the tables into `..lalr_parsers`); its LALR(1)
+runtime parses with them, never recursing, and the tree is turned into `ast` nodes by a
 non-recursive transformer, so a pattern of 500 nested parentheses is just a long pattern,
 not a `RecursionError`. What the grammar cannot say (AWS's documented limits: 1024
 characters, at most two regular expressions, one wildcard per selector and three per
@@ -18,18 +19,18 @@ import re
 import threading
 import warnings
 from functools import lru_cache
-from importlib import resources
 
-from lark import Lark, Token, Transformer
-from lark.exceptions import (
+from .. import lalr_parsers
+from ..lalr_parsers import (
+    Lark,
+    Token,
+    Transformer,
     UnexpectedCharacters,
     UnexpectedEOF,
     UnexpectedInput,
     UnexpectedToken,
     VisitError,
 )
-
-from ..lark_cache import cached_lark
 from . import ast
 from .errors import PatternError
 
@@ -96,16 +97,8 @@ _CURRENT = threading.local()  # the text being parsed, for the transformer's mes
 
 
 def _load_parser() -> Lark:
-    grammar = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
-    return cached_lark(
-        "filterpattern",
-        grammar,
-        lexer="contextual",
-        start=["json_pattern", "delimited_pattern", "term_pattern"],
-        propagate_positions=False,
-        maybe_placeholders=False,
-        transformer=_ToAst(),  # applied at each reduction: no parse tree is built
-    )
+    # the transformer is applied at each reduction: no parse tree is built
+    return lalr_parsers.load(lalr_parsers.FILTER_PATTERN, transformer=_ToAst())
 
 
 def parse(text: str | ast.Pattern) -> ast.Pattern:

@@ -29,6 +29,7 @@ EXPECTED_IN_WHEEL = [
     "prowler_ext/compliance/cis_3.0-semantic_aws.json",
     "prowler_ext/compliance/cis_7.0-semantic_aws.json",
     "prowler_ext/filterpattern/grammar.lark",
+    "prowler_ext/lalr_parsers.py",
     "prowler_ext/remediation/run.py",
 ]
 
