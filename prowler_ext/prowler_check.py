@@ -13,6 +13,7 @@ from .caches import purge_caches
 from .chain import PASS, ChainVerdict, judge, unreadable
 from .chain.evidence import Link
 from .chain.path import SharedReads
+from .cis_monitoring import SECTION
 from .control import Control
 from .prowler_source import ProwlerEvidence
 
@@ -34,31 +35,42 @@ class ScanReads:
         return same and control.check_id not in self.judged
 
 
+SECTION_CHECK_IDS = frozenset(c.check_id for c in SECTION)
 _SCAN: list[ScanReads] = []  # the current scan's reads, at most one
 
 
 def scan_reads(control: Control, *clients: Any) -> ScanReads:
     if not (_SCAN and _SCAN[0].serves(clients, control)):
+        end_scan()  # the last scan's reads, parsed patterns and proofs go before new ones
         _SCAN[:] = [ScanReads(clients, ProwlerEvidence(*clients))]
     _SCAN[0].judged.add(control.check_id)
     return _SCAN[0]
 
 
+def end_scan() -> None:
+    """Forget the scan: its shared reads and the engine's memos (parsed patterns, proofs)."""
+    _SCAN.clear()
+    purge_caches()
+
+
 def evaluate(
     control: Control, cloudtrail: Any, logs: Any, cloudwatch: Any, sns: Any
 ) -> ChainVerdict:
-    """The control's verdict on one account. The checks of one scan share their reads
-    (`ScanReads`); the engine's memos (parsed patterns, proofs) live for one evaluation only:
-    they are emptied when it ends, so a scan keeps no memory of them afterwards."""
+    """The control's verdict on one account. The checks of one scan share their reads and the
+    engine's memos (`ScanReads`: each pattern on the trails' log groups is parsed once, each
+    proof made once, for all of them). They are freed when the scan has judged every control
+    of the CIS monitoring section, or when another scan begins (at most one scan's worth is
+    kept: sized to the account's trails' log groups, 100 filters a group at most)."""
     try:
-        try:
-            reads = scan_reads(control, cloudtrail, logs, cloudwatch, sns)
-        except Exception as error:  # malformed inventories: MANUAL, never a traceback
-            _SCAN.clear()
-            return unreadable(error, getattr(cloudtrail, "audited_account", ""), control.subject)
+        reads = scan_reads(control, cloudtrail, logs, cloudwatch, sns)
+    except Exception as error:  # malformed inventories: MANUAL, never a traceback
+        end_scan()
+        return unreadable(error, getattr(cloudtrail, "audited_account", ""), control.subject)
+    try:
         return judge(reads.source, control, reads.shared)
     finally:
-        purge_caches()
+        if reads.judged >= SECTION_CHECK_IDS:
+            end_scan()
 
 
 def report(metadata: Any, verdict: ChainVerdict, cloudtrail: Any) -> Check_Report_AWS:

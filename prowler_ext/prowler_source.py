@@ -11,7 +11,7 @@ a candidate path:
   only filters that can be on a path, with the metric value, dimensions and unit that
   Prowler's inventory drops (so the estate's other filters cost nothing);
 * DescribeAlarms by name, up to 100 at a time and batches in parallel: for alarms on a
-  candidate metric;
+  candidate metric (DescribeAlarmsForMetric, one call, for a metric with more than 100);
 * ListSubscriptionsByTopic: for a topic an alarm notifies, unless Prowler's inventory already
   shows a confirmed subscription.
 
@@ -46,7 +46,7 @@ from .chain.evidence import (
     TrailEvidence,
 )
 from .other_accounts import OtherAccounts
-from .prowler_calls import TargetedCalls, TrailRef
+from .prowler_calls import DESCRIBE_ALARMS_BATCH, TargetedCalls, TrailRef
 from .prowler_inventory import InventoryIndex
 
 
@@ -189,7 +189,7 @@ class ProwlerEvidence:
     def alarms_on(self, metric: MetricKey) -> list[AlarmEvidence] | Gap:
         if self.calls.client(self.cloudwatch, metric.region) is None:
             return self.calls.not_audited(metric.region, f"metric {metric}")
-        if self._alarm_inventory_blind():
+        if self._alarm_inventory_blind() or self._crowded(metric.name, metric.region):
             return self.calls.alarms_for_metric(metric)
         alarms = self._alarms_named_after(metric.name, metric.region)
         if isinstance(alarms, Gap):
@@ -207,7 +207,7 @@ class ProwlerEvidence:
             pending = {
                 name: self.inventory.alarm_names(name, region)
                 for name in sorted(self.inventory.wanted_metric_names())
-                if (region, name) not in read
+                if (region, name) not in read and not self._crowded(name, region)
             }
             described = self.calls.describe_alarms(
                 region, [alarm for names in pending.values() for alarm in names]
@@ -221,6 +221,12 @@ class ProwlerEvidence:
                     wanted = set(names)
                     read[(region, name)] = [a for a in described if a.name in wanted]
         return read[(region, metric)]
+
+    def _crowded(self, metric: str, region: str) -> bool:
+        """More alarms on the metric name than one DescribeAlarms call names: one
+        DescribeAlarmsForMetric reads them all instead (those with the dimensions the filter
+        publishes, the only ones its datapoints reach), not one call per 100."""
+        return len(self.inventory.alarm_names(metric, region)) > DESCRIBE_ALARMS_BATCH
 
     def _alarm_inventory_blind(self) -> bool:
         return self.fresh or self.inventory.alarms_unavailable()

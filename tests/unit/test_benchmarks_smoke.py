@@ -83,7 +83,9 @@ def test_account_bench_quick_prints_every_scenario_with_both_verdicts(capsys):
     )
     quiet = verdicts.split("only the last qualifies", 1)[1]
     assert "built-in PASS" in quiet and "alarm network-gateway-changes -> SNS topic" in quiet
-    assert "cloudwatch:DescribeAlarms 3" in quiet  # 251 alarms on the metric, 100 a call
+    # 251 alarms on the metric: one DescribeAlarmsForMetric, not three DescribeAlarms of 100
+    assert "cloudwatch:DescribeAlarmsForMetric 1" in quiet
+    assert "cloudwatch:DescribeAlarms " not in quiet.split("every filter catches", 1)[0]
     assert "highest ratio ours / built-in (cold):" in out
     section = out.split("evaluates them (shared reads)", 1)[1]
     assert "(5 API calls; 15 PASS); section / one" in section

@@ -99,17 +99,23 @@ def test_compliant_chain_passes(aws):
     assert all(e["status"] == "caught" for e in finding.resource["events"].values())
 
 
-def test_the_engine_keeps_no_memo_after_the_check(aws):
-    """Parsed patterns and proofs live for one evaluation: after the check, the engine's
-    memos are empty, so a scan does not carry them (26 MB at 20,000 distinct patterns)."""
-    from prowler_ext.caches import engine_memos
-    from prowler_ext.filterpattern import cached_coverage
+def test_the_engine_memos_last_one_scan(aws):
+    """Parsed patterns and proofs are shared by the checks of one scan (kept after a check,
+    for the next one) and freed when another scan begins: a scan carries no memo of the one
+    before (26 MB at 20,000 distinct patterns)."""
+    from prowler_ext.filterpattern import parser
 
     chain(aws)
-    cached_coverage(BENCHMARK_PATTERN, "CreateCustomerGateway")  # memos filled before
-    assert any(_size(memo) for memo in engine_memos())
-    assert run_check().status == "PASS"
-    assert {_size(memo) for memo in engine_memos()} == {0}
+    parser.parse("{ $.earlier = 1 }")  # an earlier scan's pattern
+    assert run_check().status == "PASS"  # new clients: a new scan
+
+    def missed(text: str) -> bool:
+        before = parser._parse_cached.cache_info().misses
+        parser.parse(text)
+        return parser._parse_cached.cache_info().misses == before + 1
+
+    assert not missed(BENCHMARK_PATTERN)  # this scan's pattern, kept for its other checks
+    assert missed("{ $.earlier = 1 }")  # freed when the scan began
 
 
 def test_a_trail_s_log_group_is_read_once_whatever_its_filters(aws):
@@ -140,12 +146,10 @@ def test_a_trail_s_log_group_is_read_once_whatever_its_filters(aws):
     assert source.stats.calls["logs:DescribeMetricFilters"] == 1
 
 
-def test_alarms_on_a_metric_are_read_in_parallel_batches_in_their_order(aws):
-    """250 alarms on the filter's metric, only the last one notifies: three DescribeAlarms
-    batches run on several threads (as Prowler's services do), and the path still goes
-    through the first alarm that qualifies in the inventory's order."""
-    import threading
-
+def test_a_metric_with_more_alarms_than_one_call_names_is_read_in_one_call(aws):
+    """250 alarms on the filter's metric, only the last one notifies: one
+    DescribeAlarmsForMetric reads them all (not three DescribeAlarms of 100 names), and the
+    path goes through the alarm that qualifies."""
     from prowler_ext.chain import judge
     from prowler_ext.control import NETWORK_GATEWAY_CHANGES
     from prowler_ext.prowler_source import ProwlerEvidence
@@ -161,8 +165,40 @@ def test_alarms_on_a_metric_are_read_in_parallel_batches_in_their_order(aws):
             alarm_actions=[made["topic"]],
             comparison="LessThanThreshold" if i < 248 else "GreaterThanOrEqualToThreshold",
         )
-    provider = build_provider()
-    clients = prowler_clients(provider)
+    source = ProwlerEvidence(*prowler_clients(build_provider()).values())
+    verdict = judge(source, NETWORK_GATEWAY_CHANGES)
+
+    assert verdict.status == "PASS", verdict.sentence
+    assert "alarm gateway-changes-248 -> SNS topic security-alerts" in verdict.sentence
+    assert source.stats.calls["cloudwatch:DescribeAlarmsForMetric"] == 1
+    assert source.stats.calls.get("cloudwatch:DescribeAlarms", 0) == 0
+
+
+def test_the_alarms_of_several_metrics_are_read_in_parallel_batches_in_their_order(aws):
+    """Two filters catch every event, each publishing its own metric with 90 alarms: the 180
+    names are read in two DescribeAlarms batches on several threads (as Prowler's services
+    do), and the path goes through the first alarm that qualifies in the inventory's order."""
+    import threading
+
+    from prowler_ext.chain import judge
+    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+    from prowler_ext.prowler_source import ProwlerEvidence
+    from testkit.clients import prowler_clients
+
+    made = chain(aws, alarm={"comparison": "LessThanThreshold"})
+    put_metric_filter(aws, REGION, LOG_GROUP, "gateway-copy", BENCHMARK_PATTERN, "GatewayCopy")
+    for metric in ("GatewayChanges", "GatewayCopy"):
+        for i in range(89 if metric == "GatewayChanges" else 90):
+            qualifies = metric == "GatewayCopy" and i == 89
+            put_alarm(
+                aws,
+                REGION,
+                f"{metric}-{i:03d}",
+                metric,
+                alarm_actions=[made["topic"]],
+                comparison="GreaterThanOrEqualToThreshold" if qualifies else "LessThanThreshold",
+            )
+    clients = prowler_clients(build_provider())
     threads = set()
 
     def slow(**_):
@@ -176,8 +212,9 @@ def test_alarms_on_a_metric_are_read_in_parallel_batches_in_their_order(aws):
     verdict = judge(source, NETWORK_GATEWAY_CHANGES)
 
     assert verdict.status == "PASS", verdict.sentence
-    assert "alarm gateway-changes-248 -> SNS topic security-alerts" in verdict.sentence
-    assert source.stats.calls["cloudwatch:DescribeAlarms"] == 3
+    assert "alarm GatewayCopy-089 -> SNS topic security-alerts" in verdict.sentence
+    assert source.stats.calls["cloudwatch:DescribeAlarms"] == 2
+    assert source.stats.calls.get("cloudwatch:DescribeAlarmsForMetric", 0) == 0
     assert len(threads) > 1
 
 
@@ -214,10 +251,6 @@ def test_the_whole_section_reads_the_account_once(aws):
     assert together.stats.calls == one.stats.calls
     assert together.stats.calls["cloudtrail:GetTrailStatus"] == 1
     assert together.stats.calls["cloudwatch:DescribeAlarms"] == 1
-
-
-def _size(memo) -> int:
-    return len(memo) if isinstance(memo, dict) else memo.cache_info().currsize
 
 
 def test_no_trail_fails_on_the_account(aws):

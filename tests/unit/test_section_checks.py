@@ -8,6 +8,8 @@ scan together: each account answer is read once.
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from moto import mock_aws
 
@@ -133,6 +135,44 @@ def test_the_checks_of_one_scan_read_the_account_once(aws):
     assert calls.count("DescribeMetricFilters") == 1, calls
     assert calls.count("GetTrailStatus") == 1, calls
     assert calls.count("DescribeAlarms") <= 2, calls
+
+
+def test_the_checks_of_one_scan_parse_each_pattern_once_and_free_the_memos_at_its_end(aws):
+    """The fifteen checks share the engine's memos: each pattern on the trail's log group is
+    parsed once for all of them; when the scan has judged the whole section, the memos and
+    the shared reads are freed."""
+    from prowler_ext import prowler_check
+    from prowler_ext.caches import engine_memos
+    from prowler_ext.filterpattern import parser
+
+    trail(aws)
+    for control in SECTION:
+        alarm_chain(aws, control, control.benchmark_pattern)
+    provider = build_provider()
+    import_checks(provider, IDS)
+    clients = prowler_clients(provider)
+    parsed: list[str] = []
+    real_parse = parser._LARK.parse
+
+    def counting_parse(text, **options):
+        parsed.append(text)
+        return real_parse(text, **options)
+
+    prowler_check.end_scan()
+    with mock.patch.object(parser._LARK, "parse", counting_parse):
+        reports = run_checks(provider, IDS, clients)
+    assert {check_id: [r.status for r in found] for check_id, found in reports.items()} == {
+        check_id: ["PASS"] for check_id in IDS
+    }
+    twice = sorted({text for text in parsed if parsed.count(text) > 1})
+    assert twice == []
+    assert {c.benchmark_pattern for c in SECTION} <= set(parsed)
+    assert prowler_check._SCAN == []
+    assert all(_size(memo) == 0 for memo in engine_memos())
+
+
+def _size(memo) -> int:
+    return len(memo) if isinstance(memo, dict) else memo.cache_info().currsize
 
 
 @pytest.mark.parametrize("control", SECTION, ids=IDS)
