@@ -83,3 +83,23 @@ def test_generated_adversarial_patterns_are_long_nested_and_reproducible():
     assert first == adversarial_patterns(20, 5)
     assert all(400 <= len(text) <= 1024 for text in first)
     assert all(text.count("(") >= 3 for text in first)
+
+
+def test_a_pattern_the_search_cannot_settle_still_misses_a_record_cloudtrail_writes():
+    """The search alone runs out of budget on the first conjunct; the second one rejects
+    CloudTrail's typical record (userName alice) for certain, so the pattern MISSES, with
+    that record."""
+    from prowler_ext.filterpattern import matches, misses_the_typical_record, violation
+
+    text = "{ (" + SLOWEST_RANDOM.strip()[1:-1] + ') && $.userIdentity.userName = "mallory" }'
+    event = EVENTS[0]
+    purge_caches()
+    assert _search(text, event).findings.exhausted
+    answer = coverage(text, event)
+    assert answer.verdict is Verdict.MISSED
+    assert answer.reason == f"an ordinary {event} record does not match"
+    assert violation(answer.counterexample) is None
+    assert answer.counterexample["eventName"] == event
+    assert answer.counterexample["userIdentity"]["userName"] == "alice"
+    assert not matches(text, answer.counterexample)
+    assert misses_the_typical_record(text, case_of(event))

@@ -50,6 +50,7 @@ from prowler_ext.filterpattern import (
     matches,
     parse,
 )
+from prowler_ext.filterpattern.ast import JsonPattern
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # FP_EXAMPLES_SCALE=20 runs every property 20 times longer (bug hunting); default keeps each
@@ -159,6 +160,30 @@ def test_missed_counterexample_is_a_rejected_record_of_the_event(pattern, event)
     cov = cached_coverage(pattern, event)
     if cov.verdict == "MISSED":
         _check_counterexample(pattern, event, cov)
+
+
+@settings(max_examples=N(150), **SETTINGS)
+@given(pattern=corpus_patterns(), event=st.sampled_from(EVENTS))
+def test_a_pattern_missing_an_ordinary_record_is_missed_by_the_proof_too(pattern, event):
+    """The path search's shortcut (an ordinary record the pattern surely rejects: MISSED
+    without a proof) never disagrees with the proof, and that record is a real one."""
+    from prowler_ext.filterpattern import api_call, misses_the_typical_record
+
+    if not isinstance(parse(pattern), JsonPattern):
+        return
+    if misses_the_typical_record(pattern, api_call(event)):
+        assert cached_coverage(pattern, event).verdict is Verdict.MISSED, pattern
+        record = _ordinary_record(event)
+        assert_fixed_fields(record, event)
+        assert matches(pattern, record) is False
+        assert matches(pattern, compact(record)) is False
+
+
+def _ordinary_record(event: str) -> dict:
+    from prowler_ext.filterpattern import api_call
+    from prowler_ext.filterpattern.coverage import _typical_record
+
+    return _typical_record(api_call(event))
 
 
 # --------------------------------------------------------------------------------------------

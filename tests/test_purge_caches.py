@@ -15,7 +15,13 @@ from types import ModuleType
 import prowler_ext
 import prowler_ext.filterpattern
 from prowler_ext.chain import metric_math
-from prowler_ext.filterpattern import cached_coverage, matches, parse
+from prowler_ext.filterpattern import (
+    api_call,
+    cached_coverage,
+    matches,
+    misses_the_typical_record,
+    parse,
+)
 
 # the module, not the function `prowler_ext.filterpattern.coverage` the package re-exports
 COVERAGE = importlib.import_module("prowler_ext.filterpattern.coverage")
@@ -53,6 +59,7 @@ def _fill_every_memo() -> None:
     matches("{ $.eventName = %^Create[A-Z]% }", {"eventName": "CreateVpc"})
     matches("[ip, user = %^b.b$%, ...]", "192.0.2.1 bob more")  # a delimited field condition
     metric_math.parse("m1 + m2")
+    misses_the_typical_record("{ $.eventName = CreateVpc }", api_call("CreateCustomerGateway"))
 
 
 def test_purge_caches_empties_every_memo() -> None:

@@ -23,6 +23,7 @@ from ..filterpattern import (
     RecordCase,
     Verdict,
     cached_coverage,
+    misses_the_typical_record,
     received_by,
 )
 from . import alarm as alarm_links
@@ -311,7 +312,7 @@ class PathSearch:
         # of a full pass: the patterns' doubts first, then what the walks met.
         pattern_gaps: list[Gap] = []
         walk_gaps: list[Gap] = []
-        missed: list[tuple[FilterSummary, str]] = []
+        missed: list[FilterSummary] = []
         caught = False
         for summary in summaries:
             answer = self._answer(summary.pattern, result.event)
@@ -342,7 +343,7 @@ class PathSearch:
                     )
                 )
             else:
-                missed.append((summary, answer.reason))
+                missed.append(summary)
         result.gaps.extend(pattern_gaps + walk_gaps)
         if not caught and missed:
             self._fail_at_filters(ref, len(summaries), missed, result)
@@ -378,12 +379,14 @@ class PathSearch:
         self,
         ref: LogGroupRef,
         count: int,
-        missed: list[tuple[FilterSummary, str]],
+        missed: list[FilterSummary],
         result: EventResult,
     ) -> None:
-        """No filter catches the event: the failure names the one that covers most events."""
-        scored = [(self._events_covered(s.pattern), s, reason) for s, reason in missed]
-        covered, summary, reason = max(scored, key=lambda item: item[0])  # the first such
+        """No filter catches the event: the failure names the one that covers most events,
+        and why it misses this one (its proof, made here for that filter only)."""
+        scored = [(self._events_covered(s.pattern), s) for s in missed]
+        covered, summary = max(scored, key=lambda item: item[0])  # the first such
+        reason = cached_coverage(summary.pattern, self.cases[result.event]).reason
         if covered:
             sentence = (
                 f"metric filter {summary.name} on log group {ref} covers {covered} of "
@@ -413,14 +416,20 @@ class PathSearch:
         return any(value in pattern for value in self._telling[event])
 
     def _answer(self, pattern: str, event: str) -> Coverage | PatternError:
-        """The pattern's answer for one event, proved once per search (a pattern may stand on
-        many filters) and only when asked: a path found ends the questions for the event."""
+        """The pattern's verdict for one event, settled once per search (a pattern may stand
+        on many filters) and only when asked: a path found ends the questions for the event.
+        A pattern that misses CloudTrail's typical record of the event is MISSED without a
+        proof (the reason, when a sentence needs it, is `cached_coverage`'s)."""
         if pattern in self._unreadable:
             return self._unreadable[pattern]
         key = (pattern, event)
         if key not in self._coverage:
+            case = self.cases[event]
             try:
-                self._coverage[key] = cached_coverage(pattern, self.cases[event])
+                if misses_the_typical_record(pattern, case):
+                    self._coverage[key] = Coverage(Verdict.MISSED, "", event_name=event)
+                else:
+                    self._coverage[key] = cached_coverage(pattern, case)
             except PatternError as error:
                 self._unreadable[pattern] = error
                 return error

@@ -17,7 +17,7 @@ from .answers import Coverage, Verdict
 from .ast import Pattern
 from .caches import purge_caches
 from .cloudtrail import RecordCase, api_call, received_by, violation
-from .coverage import cached_coverage, coverage
+from .coverage import cached_coverage, coverage, misses_the_typical_record
 from .errors import PatternError
 from .matcher import matches, record_text
 from .parser import parse
@@ -32,6 +32,7 @@ __all__ = [
     "cached_coverage",
     "coverage",
     "matches",
+    "misses_the_typical_record",
     "parse",
     "purge_caches",
     "received_by",

@@ -34,9 +34,11 @@ from functools import lru_cache
 from ..caches import Memo
 from . import ast
 from .answers import Coverage, Verdict, article
-from .cloudtrail import RecordCase, case_of
+from .cloudtrail import RecordCase, base_record, case_of, violation
+from .coverage_logic import case_pattern
 from .coverage_search import CoverageSearch
 from .coverage_witness import describe
+from .matcher import evaluate
 from .parser import parse
 from .terms import term_coverage
 
@@ -45,7 +47,14 @@ from .terms import term_coverage
 # worst pattern of `benchmarks.filterpattern_bench`'s adversarial corpus stay near 60 ms.
 DEFAULT_BUDGET = 10_000
 
-__all__ = ["DEFAULT_BUDGET", "Coverage", "Verdict", "cached_coverage", "coverage"]
+__all__ = [
+    "DEFAULT_BUDGET",
+    "Coverage",
+    "Verdict",
+    "cached_coverage",
+    "coverage",
+    "misses_the_typical_record",
+]
 
 
 def coverage(
@@ -115,6 +124,15 @@ def _cached_coverage(text: str, case: RecordCase, budget: int) -> Coverage:
             else f"the pattern can never match a {event_name} record"
         )
         return Coverage(Verdict.MISSED, reason, found.counterexample, event_name)
+    undecided = found.exhausted or found.unknown or found.unrealized
+    typical = _typical_miss(parsed, case) if undecided else None
+    if typical is not None:  # the search stopped short of it: a real record still misses
+        return Coverage(
+            Verdict.MISSED,
+            f"an ordinary {event_name} record does not match",
+            typical,
+            event_name,
+        )
     if found.exhausted:
         why = found.unknown or f"the proof needs more than its budget of {budget:,} steps"
         return Coverage(Verdict.UNKNOWN, f"undecided: {why}", event_name=event_name)
@@ -133,3 +151,51 @@ def _cached_coverage(text: str, case: RecordCase, budget: int) -> Coverage:
             event_name=event_name,
         )
     return Coverage(Verdict.CAUGHT, f"every {event_name} record matches", event_name=event_name)
+
+
+# ------------------------------------------------------------------------------ typical records
+
+
+def misses_the_typical_record(pattern: str, case: RecordCase) -> bool:
+    """Does the JSON pattern, for certain, not match an ordinary record of the case (CloudTrail's
+    typical record of it, or the one with only the fields every record has)?
+
+    Then the pattern MISSES the case (that record is the counterexample), whatever the proof
+    would add: the path search needs only the verdict for most filters, so it asks this first
+    (one concrete match, a few microseconds) and proves only what it must explain or cannot
+    settle this way. `cached_coverage` answers MISSED for such a pattern too: with its own
+    counterexample and reason when its search finds one, with this record otherwise."""
+    return _typical_miss_of_text(pattern, case) is not None
+
+
+@lru_cache(maxsize=16384)
+def _typical_miss_of_text(text: str, case: RecordCase) -> dict | None:
+    parsed = parse(text)
+    return _typical_miss(parsed, case) if isinstance(parsed, ast.JsonPattern) else None
+
+
+def _typical_miss(pattern: ast.Pattern, case: RecordCase) -> dict | None:
+    """An ordinary record of the case when the JSON pattern surely rejects it."""
+    record = _typical_record(case)
+    if record is None or not isinstance(pattern, ast.JsonPattern):
+        return None
+    outcome = evaluate(pattern, record)
+    return record if not outcome.value and outcome.doubt is None else None
+
+
+@lru_cache(maxsize=1024)
+def _typical_record(case: RecordCase) -> dict | None:
+    """An ordinary record of the case: its typical record (`base_record`), or the one with
+    only the fields every record has when the typical one is not, for certain, of the case
+    (a record class such as "received by this account"); None when neither is."""
+    condition = case_pattern(case)
+    for typical in (True, False):
+        record = base_record(case, typical=typical)
+        if violation(record) is not None:
+            continue
+        if condition is not None:
+            outcome = evaluate(condition, record)
+            if not outcome.value or outcome.doubt is not None:
+                continue
+        return record
+    return None

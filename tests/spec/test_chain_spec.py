@@ -1457,3 +1457,29 @@ def test_one_undecided_event_reads_in_the_singular():
         "Cannot tell whether DetachInternetGateway reaches a person: metric filter zz-detach on "
         f"{GROUP}: "
     )
+
+
+def test_filters_that_miss_a_typical_record_are_not_proved_only_the_one_named():
+    """Forty filters catch no gateway event, each missing CloudTrail's typical record of every
+    event: the search settles them without a proof, and proves only the filter its sentence
+    names, for the reason it gives."""
+    from unittest import mock
+
+    from prowler_ext.filterpattern import purge_caches
+    from prowler_ext.filterpattern.coverage_search import CoverageSearch
+
+    filters = tuple(
+        Filter(name=f"other-{i:02d}", pattern=f'{{ $.eventSource = "svc{i}.amazonaws.com" }}')
+        for i in range(40)
+    )
+    purge_caches()
+    with mock.patch.object(
+        CoverageSearch, "run", autospec=True, side_effect=CoverageSearch.run
+    ) as run:
+        verdict = judge(MemoryEvidence(complete_account(filters=filters)), NETWORK_GATEWAY_CHANGES)
+    assert verdict.status == FAIL
+    assert verdict.sentence == (
+        NONE_CAUGHT + f"none of the 40 metric filters on {GROUP} catches network gateway "
+        "events (for example, the pattern can never match a CreateCustomerGateway record)."
+    )
+    assert run.call_count == 1
