@@ -1,6 +1,6 @@
 """Our check against Prowler's built-in one, scenario by scenario, on the same inventories.
 
-    python -m benchmarks.account_bench [--quick] [--repeat 3] [--only TEXT]
+    python -m benchmarks.account_bench [--quick] [--repeat 3] [--only TEXT] [--latency MS]
 
 The scenarios are data (`benchmarks/scenarios.json`): a small account, 1 and 20 regions,
 20,000 and 200,000 metric filters with the trail's region listed first or last, and the worst
@@ -209,7 +209,11 @@ def _profile(check: Any, top: int = 25) -> str:
 
 
 def measure(
-    scenario: scenarios.Scenario, repeat: int, ours_first: bool, profile: bool = False
+    scenario: scenarios.Scenario,
+    repeat: int,
+    ours_first: bool,
+    profile: bool = False,
+    latency: float = 0.0,
 ) -> Row:
     from moto import mock_aws
 
@@ -228,6 +232,7 @@ def measure(
             logging.disable(logging.NOTSET)
         checks = _checks(inventory, provider, stack)
         warm_clients(clients)
+        counter.latency = latency  # from here on, each call waits as for AWS
         setup = time.perf_counter() - setup
         # what was built so far goes to the permanent generation: a collection before each
         # run then costs milliseconds, not a rescan of the inventory
@@ -326,6 +331,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", help="only the scenarios whose name contains this text")
     parser.add_argument("--no-import", action="store_true", help="skip the import timing")
     parser.add_argument("--profile", action="store_true", help="cProfile one run of ours")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="each API call (each page) first waits MS milliseconds, as for AWS's round trip",
+    )
     args = parser.parse_args(argv)
     for name, value in (
         ("AWS_ACCESS_KEY_ID", "testing"),
@@ -344,6 +356,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"memos emptied and a garbage collection before every run; {args.repeat} runs each, "
         "alternating; times in ms, memory in MB (tracemalloc peak)"
     )
+    if args.latency:
+        print(
+            f"each API call waits {args.latency:g} ms first (a simulated round trip to AWS; "
+            "calls in parallel overlap)"
+        )
     print(
         f"  {'scenario':<76} {'objects':>8} {'built-in':>9} {'ours':>9} {'ratio':>7} "
         f"{'ours-API':>9} {'calls':>6} {'b-in med':>9} {'ours med':>9} {'b-in MB':>7} "
@@ -351,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     rows = []
     for n, scenario in enumerate(scenarios.load(args.quick, args.only)):
-        row = measure(scenario, max(1, args.repeat), n % 2 == 1, args.profile)
+        row = measure(scenario, max(1, args.repeat), n % 2 == 1, args.profile, args.latency / 1e3)
         rows.append(row)
         print_row(row)
         sys.stdout.flush()

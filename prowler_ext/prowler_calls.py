@@ -8,9 +8,10 @@ every call is counted in the source's `SourceStats`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -29,6 +30,8 @@ from .key_policy import key_policy_problem
 
 DESCRIBE_ALARMS_BATCH = 100
 PARALLEL_CALLS = 10  # threads for independent calls, as Prowler's services (MAX_WORKERS)
+Item = TypeVar("Item")
+Answer = TypeVar("Answer")
 _DENIED = {
     "AccessDenied",
     "AccessDeniedException",
@@ -36,6 +39,17 @@ _DENIED = {
     "UnauthorizedOperation",
     "UnrecognizedClientException",
 }
+
+
+def in_parallel(read: Callable[[Item], Answer], items: Iterable[Item]) -> list[Answer]:
+    """`read` of each item, in their order: independent calls at once, on as many threads as
+    Prowler's services use, so their round trips overlap instead of adding up (one item:
+    no thread). `read` returns failures as values (a Gap), never raises."""
+    items = list(items)
+    if len(items) <= 1:
+        return [read(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(PARALLEL_CALLS, len(items))) as pool:
+        return list(pool.map(read, items))
 
 
 @dataclass(frozen=True)
@@ -190,13 +204,7 @@ class TargetedCalls:
             names[start : start + DESCRIBE_ALARMS_BATCH]
             for start in range(0, len(names), DESCRIBE_ALARMS_BATCH)
         ]
-        if len(batches) == 1:
-            answers = [_describe_alarm_batch(client, region, batches[0])]
-        else:
-            with ThreadPoolExecutor(max_workers=min(PARALLEL_CALLS, len(batches))) as pool:
-                answers = list(
-                    pool.map(lambda batch: _describe_alarm_batch(client, region, batch), batches)
-                )
+        answers = in_parallel(lambda batch: _describe_alarm_batch(client, region, batch), batches)
         found: list[AlarmEvidence] = []
         for batch, (pages, answer) in zip(batches, answers, strict=True):
             for _ in range(pages):

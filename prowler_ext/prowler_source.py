@@ -46,7 +46,7 @@ from .chain.evidence import (
     TrailEvidence,
 )
 from .other_accounts import OtherAccounts
-from .prowler_calls import DESCRIBE_ALARMS_BATCH, TargetedCalls, TrailRef
+from .prowler_calls import DESCRIBE_ALARMS_BATCH, TargetedCalls, TrailRef, in_parallel
 from .prowler_inventory import InventoryIndex
 
 
@@ -76,6 +76,8 @@ class ProwlerEvidence:
         self.inventory = InventoryIndex(*clients)
         self.calls = TargetedCalls(*clients, self.stats)
         self._details: dict[FilterSummary, MetricFilterEvidence] = {}
+        # log groups' filters read beside their trails' status, until the search asks
+        self._prefetched: dict[LogGroupRef, tuple[MetricFilterEvidence, ...] | Gap] = {}
         self._alarms_by_metric: dict[tuple[str, str], list[AlarmEvidence] | Gap] = {}
         self.other_accounts = other_accounts or OtherAccounts.of_scan(cloudtrail_client)
 
@@ -122,7 +124,36 @@ class ProwlerEvidence:
                     "cloudtrail:DescribeTrails",
                 )
             )
-        return [self._trail(trail) for trail in self.inventory.trails()], gaps
+        listed = list(self.inventory.trails())
+        # A candidate trail's status and its log group's filters are read at once: the
+        # search reads the group next whenever the trail qualifies (one round trip, not two).
+        groups = {ref: None for t in listed if (ref := self._own_group(t)) is not None}
+        reads = in_parallel(
+            lambda read: read(),
+            [lambda t=t: self._trail(t) for t in listed]
+            + [lambda ref=ref: self._describe_group(ref) for ref in groups],
+        )
+        self._prefetched.update(zip(groups, reads[len(listed) :], strict=True))
+        return reads[: len(listed)], gaps
+
+    def _candidate(self, trail: Any) -> bool:
+        """Can the trail be on a path (multi-region, delivering to CloudWatch Logs, this
+        account's)? Only such trails are read further."""
+        return (
+            bool(trail.is_multiregion)
+            and bool(trail.log_group_arn)
+            and (self.account in (trail.arn or "").split(":")[4:5])
+        )
+
+    def _own_group(self, trail: Any) -> LogGroupRef | None:
+        """A candidate trail's log group, when it is this account's, in an audited region,
+        and Prowler saw the trail logging (a stopped trail fails before its group matters)."""
+        if not self._candidate(trail) or trail.is_logging is False:
+            return None
+        ref = LogGroupRef.from_arn(trail.log_group_arn)
+        if ref is None or ref.account != self.account:
+            return None
+        return ref if self.calls.client(self.logs, ref.region) is not None else None
 
     def _trail(self, trail: Any) -> TrailEvidence:
         home = trail.home_region or trail.region
@@ -133,12 +164,7 @@ class ProwlerEvidence:
             is_multi_region=bool(trail.is_multiregion),
             log_group_arn=trail.log_group_arn,
         )
-        candidate = (
-            bool(trail.is_multiregion)
-            and bool(trail.log_group_arn)
-            and (self.account in (trail.arn or "").split(":")[4:5])
-        )
-        if not candidate:
+        if not self._candidate(trail):
             return TrailEvidence(is_logging=trail.is_logging, **base)
         return self.calls.trail(trail, home, base)
 
@@ -155,7 +181,7 @@ class ProwlerEvidence:
         the details would, and nothing grows with the rest of the estate's filters."""
         if self.calls.client(self.logs, ref.region) is None:
             return self.calls.not_audited(ref.region, f"log group {ref.name}")
-        listed = self.calls.describe_filters(ref.region, ref.name, None)
+        listed = self._prefetched.pop(ref) if ref in self._prefetched else self._describe_group(ref)
         if isinstance(listed, Gap):
             return listed
         summaries = []
@@ -167,6 +193,10 @@ class ProwlerEvidence:
             summaries.append(summary)
             self.inventory.want_metrics(t.metric_name for t in details.transformations)
         return summaries
+
+    def _describe_group(self, ref: LogGroupRef) -> tuple[MetricFilterEvidence, ...] | Gap:
+        listed = self.calls.describe_filters(ref.region, ref.name, None)
+        return listed if isinstance(listed, Gap) else tuple(listed)
 
     def filter_details(self, summary: FilterSummary) -> MetricFilterEvidence | Gap:
         if summary in self._details:
@@ -250,14 +280,16 @@ class ProwlerEvidence:
         counted, confirmed_arns = listed
         if not counted.exists:
             return counted
-        counted = replace(
-            counted,
-            subscriptions=tuple(self.calls.subscription(s, region) for s in confirmed_arns),
-        )
         # Always read the topic's own attributes: Prowler's loop over topics stops at the first
         # failing call and leaves kms_master_key_id None on every topic after it, which would
-        # read as "not encrypted".
-        attributes = self.calls.topic_attributes(arn, region)
+        # read as "not encrypted". They and the subscriptions' are read at once.
+        reads = in_parallel(
+            lambda read: read(),
+            [lambda: self.calls.topic_attributes(arn, region)]
+            + [lambda s=s: self.calls.subscription(s, region) for s in confirmed_arns],
+        )
+        attributes, subscriptions = reads[0], reads[1:]
+        counted = replace(counted, subscriptions=tuple(subscriptions))
         if isinstance(attributes, Gap):
             return attributes
         counted = replace(counted, policy=attributes.get("Policy"))

@@ -165,11 +165,14 @@ def _services(regional_clients: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 class CallCounter:
     """Counts every API call made through the clients it is attached to, and the wall time
-    during which at least one was under way (calls may run in parallel threads)."""
+    during which at least one was under way (calls may run in parallel threads). With a
+    `latency`, each call first waits that long: moto answers in-process in a millisecond or
+    two, AWS after a network round trip."""
 
-    def __init__(self) -> None:
+    def __init__(self, latency: float = 0.0) -> None:
         self.calls: Counter = Counter()
         self.seconds = 0.0
+        self.latency = latency  # seconds each call (each page) waits, as for AWS's round trip
         self._lock = threading.Lock()
         self._active = 0
         self._since = 0.0
@@ -199,6 +202,8 @@ class CallCounter:
     def _count(self, model: Any, **_: Any) -> None:
         with self._lock:
             self.calls[f"{_PREFIX.get(model.service_model.service_id, '?')}:{model.name}"] += 1
+        if self.latency:
+            time.sleep(self.latency)  # outside the lock: calls in parallel overlap
 
     def _stop(self, **_: Any) -> None:
         with self._lock:

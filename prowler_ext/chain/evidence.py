@@ -6,6 +6,7 @@ clients (and a few targeted calls); the path search in `chain.path` reads only t
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -200,9 +201,12 @@ class SourceStats:
     """What the evidence source had to ask AWS for, beyond Prowler's inventories."""
 
     calls: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def count(self, operation: str) -> None:
-        self.calls[operation] = self.calls.get(operation, 0) + 1
+        """One more call (from any thread: independent calls run in parallel)."""
+        with self._lock:
+            self.calls[operation] = self.calls.get(operation, 0) + 1
 
 
 class EvidenceSource(Protocol):

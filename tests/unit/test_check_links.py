@@ -1206,3 +1206,77 @@ def test_the_finding_keeps_its_resource_when_a_repair_moves_the_broken_link(aws)
     )
     assert mutelist.is_finding_muted(broken, ACCOUNT)
     assert mutelist.is_finding_muted(repaired, ACCOUNT)
+
+
+def test_independent_reads_run_at_once_trails_and_a_topic_s_attributes(aws):
+    """Two candidate trails' GetTrailStatus with their log groups' DescribeMetricFilters, and
+    a topic's GetTopicAttributes with its two confirmed subscriptions'
+    GetSubscriptionAttributes, each run on several threads: their round trips overlap instead
+    of adding up. The verdict is the one read one by one, each group read once."""
+    import threading
+
+    from prowler_ext.chain import judge
+    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+    from prowler_ext.prowler_source import ProwlerEvidence
+    from testkit.clients import prowler_clients
+
+    chain(aws, subscriptions=(("sqs", "secops-queue"), ("sqs", "audit-queue")))
+    create_logging_trail(
+        aws,
+        "second-trail",
+        log_group="second-logs",
+        role_name="SecondTrailRole",
+        event_selectors=ALL_MANAGEMENT_EVENTS,
+    )
+    clients = prowler_clients(build_provider())
+    threads: dict[str, set[int]] = {"trails": set(), "topic": set()}
+
+    def slow(what: str):
+        def wait(**_):
+            threads[what].add(threading.get_ident())
+            threading.Event().wait(0.2)
+
+        return wait
+
+    events = clients["cloudtrail_client"].regional_clients[REGION].meta.events
+    events.register("before-call.cloudtrail.GetTrailStatus", slow("trails"))
+    logs_events = clients["logs_client"].regional_clients[REGION].meta.events
+    logs_events.register("before-call.cloudwatch-logs.DescribeMetricFilters", slow("trails"))
+    sns_events = clients["sns_client"].regional_clients[REGION].meta.events
+    sns_events.register("before-call.sns.GetTopicAttributes", slow("topic"))
+    sns_events.register("before-call.sns.GetSubscriptionAttributes", slow("topic"))
+    source = ProwlerEvidence(*clients.values())
+    verdict = judge(source, NETWORK_GATEWAY_CHANGES)
+
+    assert verdict.status == "PASS", verdict.sentence
+    assert "(2 confirmed subscriptions)" in verdict.sentence
+    assert source.stats.calls["cloudtrail:GetTrailStatus"] == 2
+    assert source.stats.calls["logs:DescribeMetricFilters"] == 2
+    assert source.stats.calls["sns:GetSubscriptionAttributes"] == 2
+    assert len(threads["trails"]) == 4
+    assert len(threads["topic"]) == 3
+
+
+def test_a_log_group_is_read_with_its_trail_only_when_prowler_saw_the_trail_logging(aws):
+    """The log group's filters are read beside the trail's status, once, even when it holds
+    none; a trail Prowler saw stopped fails before its group is read."""
+    from prowler_ext.chain import judge
+    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
+    from prowler_ext.prowler_source import ProwlerEvidence
+    from testkit.clients import prowler_clients
+
+    create_logging_trail(
+        aws, "management-events", log_group=LOG_GROUP, event_selectors=ALL_MANAGEMENT_EVENTS
+    )
+    source = ProwlerEvidence(*prowler_clients(build_provider()).values())
+    verdict = judge(source, NETWORK_GATEWAY_CHANGES)
+    assert verdict.sentence.endswith(
+        f"log group {LOG_GROUP} ({REGION}) of trail management-events has no metric filters."
+    )
+    assert source.stats.calls["logs:DescribeMetricFilters"] == 1
+
+    aws.client("cloudtrail", REGION).stop_logging(Name="management-events")
+    source = ProwlerEvidence(*prowler_clients(build_provider()).values())
+    verdict = judge(source, NETWORK_GATEWAY_CHANGES)
+    assert "trail management-events is not logging" in verdict.sentence
+    assert "logs:DescribeMetricFilters" not in source.stats.calls
