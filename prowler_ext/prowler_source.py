@@ -9,7 +9,8 @@ a candidate path:
   selectors, GetEventSelectors: for multi-region trails that deliver to CloudWatch Logs;
 * DescribeMetricFilters on each such trail's log group (one call, two pages at most): the
   only filters that can be on a path, with the metric value, dimensions and unit that
-  Prowler's inventory drops (so the estate's other filters cost nothing);
+  Prowler's inventory drops (so the estate's other filters cost nothing); read beside the
+  trail's status when Prowler saw the trail logging, the search's next question;
 * DescribeAlarms by name, up to 100 at a time and batches in parallel: for alarms on a
   candidate metric (DescribeAlarmsForMetric, one call, for a metric with more than 100);
 * ListSubscriptionsByTopic: for a topic an alarm notifies, unless Prowler's inventory already
@@ -20,9 +21,11 @@ with targeted calls (DescribeAlarmsForMetric, DescribeAlarms of the metric-math 
 region, ListSubscriptionsByTopic). The fixer re-checks the account that way after it writes,
 so it says "fixed" only when the check's own rules, over what AWS holds now, say PASS.
 
-When an inventory says it is incomplete, the search falls back to a targeted call for the
-candidate (the alarms of one metric, a topic's subscriptions), so a denial is located to its
-region. Every failure becomes a `Gap` naming the permission, never an exception.
+Independent calls run at once (`prowler_calls.in_parallel`, as many threads as Prowler's
+services use), so their round trips overlap. When an inventory says it is incomplete, the
+search falls back to a targeted call for the candidate (the alarms of one metric, a topic's
+subscriptions), so a denial is located to its region. Every failure becomes a `Gap` naming
+the permission, never an exception.
 
 The indexes are `prowler_inventory.InventoryIndex`, the calls `prowler_calls.TargetedCalls`;
 `ProwlerEvidence` decides, per question, which of the two answers.
