@@ -8,6 +8,8 @@ every call is counted in the source's `SourceStats`.
 from __future__ import annotations
 
 import math
+import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -43,13 +45,35 @@ _DENIED = {
 
 def in_parallel(read: Callable[[Item], Answer], items: Iterable[Item]) -> list[Answer]:
     """`read` of each item, in their order: independent calls at once, on as many threads as
-    Prowler's services use, so their round trips overlap instead of adding up (one item:
-    no thread). `read` returns failures as values (a Gap), never raises."""
+    Prowler's services use, so their round trips overlap instead of adding up (one item, or a
+    call from one of those threads: one after the other). `read` returns failures as values
+    (a Gap), never raises."""
     items = list(items)
-    if len(items) <= 1:
+    if len(items) <= 1 or getattr(_WORKER, "busy", False):
         return [read(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(PARALLEL_CALLS, len(items))) as pool:
-        return list(pool.map(read, items))
+    return list(_pool().map(read, items))
+
+
+_WORKER = threading.local()  # marks the pool's own threads
+_POOLS: dict[int, ThreadPoolExecutor] = {}  # by process: a forked child starts its own
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The threads of this process's calls, started once (a thread costs about a millisecond
+    to start; a scan makes a few such batches)."""
+    pid = os.getpid()
+    if pid not in _POOLS:
+        _POOLS.clear()
+        _POOLS[pid] = ThreadPoolExecutor(
+            max_workers=PARALLEL_CALLS,
+            thread_name_prefix="prowler-ext-calls",
+            initializer=_mark_worker,
+        )
+    return _POOLS[pid]
+
+
+def _mark_worker() -> None:
+    _WORKER.busy = True
 
 
 @dataclass(frozen=True)
