@@ -4,9 +4,9 @@ An alarm's `Metrics` are MetricDataQueries: each a `MetricStat` (a metric and a 
 `Expression` over the other queries' Ids. The link predicate needs the value of the returned
 query in a single period, once with the event's datapoint and once without: this module parses
 expressions (the grammar is metric_math.lark, its LALR tables in `..lalr_parsers`, so parsing
-never recurses) and computes
-that value. What a MetricStat query reads is the caller's business (`resolve`); everything the
-module does not know, it refuses with `UndecidedError` rather than guess.
+never recurses) and computes that value. What a MetricStat query reads is the caller's
+business (`resolve`); everything the module does not know, it refuses with `UndecidedError`
+rather than guess.
 
 Semantics, from the CloudWatch user guide ("Metric math syntax and functions"):
 

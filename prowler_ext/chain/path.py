@@ -24,6 +24,7 @@ from ..filterpattern import (
     Verdict,
     cached_coverage,
     misses_the_typical_record,
+    ordinary_miss,
     received_by,
 )
 from . import alarm as alarm_links
@@ -418,8 +419,8 @@ class PathSearch:
     def _answer(self, pattern: str, event: str) -> Coverage | PatternError:
         """The pattern's verdict for one event, settled once per search (a pattern may stand
         on many filters) and only when asked: a path found ends the questions for the event.
-        A pattern that misses CloudTrail's typical record of the event is MISSED without a
-        proof (the reason, when a sentence needs it, is `cached_coverage`'s)."""
+        A pattern that surely misses an ordinary record of the event is MISSED without a
+        proof (the reason a sentence gives is `cached_coverage`'s, for the filter it names)."""
         if pattern in self._unreadable:
             return self._unreadable[pattern]
         key = (pattern, event)
@@ -427,7 +428,8 @@ class PathSearch:
             case = self.cases[event]
             try:
                 if misses_the_typical_record(pattern, case):
-                    self._coverage[key] = Coverage(Verdict.MISSED, "", event_name=event)
+                    answer = Coverage(Verdict.MISSED, ordinary_miss(event), event_name=event)
+                    self._coverage[key] = answer
                 else:
                     self._coverage[key] = cached_coverage(pattern, case)
             except PatternError as error:

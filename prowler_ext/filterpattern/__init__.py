@@ -17,7 +17,7 @@ from .answers import Coverage, Verdict
 from .ast import Pattern
 from .caches import purge_caches
 from .cloudtrail import RecordCase, api_call, received_by, violation
-from .coverage import cached_coverage, coverage, misses_the_typical_record
+from .coverage import cached_coverage, coverage, misses_the_typical_record, ordinary_miss
 from .errors import PatternError
 from .matcher import matches, record_text
 from .parser import parse
@@ -33,6 +33,7 @@ __all__ = [
     "coverage",
     "matches",
     "misses_the_typical_record",
+    "ordinary_miss",
     "parse",
     "purge_caches",
     "received_by",

@@ -54,6 +54,7 @@ __all__ = [
     "cached_coverage",
     "coverage",
     "misses_the_typical_record",
+    "ordinary_miss",
 ]
 
 
@@ -127,12 +128,7 @@ def _cached_coverage(text: str, case: RecordCase, budget: int) -> Coverage:
     undecided = found.exhausted or found.unknown or found.unrealized
     typical = _typical_miss(parsed, case) if undecided else None
     if typical is not None:  # the search stopped short of it: a real record still misses
-        return Coverage(
-            Verdict.MISSED,
-            f"an ordinary {event_name} record does not match",
-            typical,
-            event_name,
-        )
+        return Coverage(Verdict.MISSED, ordinary_miss(event_name), typical, event_name)
     if found.exhausted:
         why = found.unknown or f"the proof needs more than its budget of {budget:,} steps"
         return Coverage(Verdict.UNKNOWN, f"undecided: {why}", event_name=event_name)
@@ -156,6 +152,11 @@ def _cached_coverage(text: str, case: RecordCase, budget: int) -> Coverage:
 # ------------------------------------------------------------------------------ typical records
 
 
+def ordinary_miss(event_name: str) -> str:
+    """Why a pattern that misses an ordinary record of the event MISSES it."""
+    return f"an ordinary {event_name} record does not match"
+
+
 def misses_the_typical_record(pattern: str, case: RecordCase) -> bool:
     """Does the JSON pattern, for certain, not match an ordinary record of the case (CloudTrail's
     typical record of it, or the one with only the fields every record has)?
@@ -170,8 +171,7 @@ def misses_the_typical_record(pattern: str, case: RecordCase) -> bool:
 
 @lru_cache(maxsize=16384)
 def _typical_miss_of_text(text: str, case: RecordCase) -> dict | None:
-    parsed = parse(text)
-    return _typical_miss(parsed, case) if isinstance(parsed, ast.JsonPattern) else None
+    return _typical_miss(parse(text), case)
 
 
 def _typical_miss(pattern: ast.Pattern, case: RecordCase) -> dict | None:
