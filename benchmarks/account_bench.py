@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from unittest import mock
 
-from prowler_ext import purge_caches
 from testkit.inventory import HOME, CallCounter, regional_clients
 
 from . import scenarios
@@ -148,8 +147,7 @@ def _new_scan() -> None:
     a scan does not pay for freeing the one before it."""
     from prowler_ext import prowler_check
 
-    prowler_check.end_scan()
-    purge_caches()
+    prowler_check.end_scan()  # the scan's reads, and every memo of the engine
     gc.collect()
 
 

@@ -54,6 +54,11 @@ def in_parallel(read: Callable[[Item], Answer], items: Iterable[Item]) -> list[A
     return list(_pool().map(read, items))
 
 
+def at_once(reads: Iterable[Callable[[], Answer]]) -> list[Answer]:
+    """Each of the reads' answers, in their order, the reads made at once (`in_parallel`)."""
+    return in_parallel(lambda read: read(), reads)
+
+
 _WORKER = threading.local()  # marks the pool's own threads
 _POOLS: dict[int, ThreadPoolExecutor] = {}  # by process: a forked child starts its own
 

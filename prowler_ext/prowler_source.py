@@ -49,7 +49,7 @@ from .chain.evidence import (
     TrailEvidence,
 )
 from .other_accounts import OtherAccounts
-from .prowler_calls import DESCRIBE_ALARMS_BATCH, TargetedCalls, TrailRef, in_parallel
+from .prowler_calls import DESCRIBE_ALARMS_BATCH, TargetedCalls, TrailRef, at_once
 from .prowler_inventory import InventoryIndex
 
 
@@ -131,10 +131,9 @@ class ProwlerEvidence:
         # A candidate trail's status and its log group's filters are read at once: the
         # search reads the group next whenever the trail qualifies (one round trip, not two).
         groups = {ref: None for t in listed if (ref := self._own_group(t)) is not None}
-        reads = in_parallel(
-            lambda read: read(),
+        reads = at_once(
             [lambda t=t: self._trail(t) for t in listed]
-            + [lambda ref=ref: self._describe_group(ref) for ref in groups],
+            + [lambda ref=ref: self._describe_group(ref) for ref in groups]
         )
         self._prefetched.update(zip(groups, reads[len(listed) :], strict=True))
         return reads[: len(listed)], gaps
@@ -286,10 +285,9 @@ class ProwlerEvidence:
         # Always read the topic's own attributes: Prowler's loop over topics stops at the first
         # failing call and leaves kms_master_key_id None on every topic after it, which would
         # read as "not encrypted". They and the subscriptions' are read at once.
-        reads = in_parallel(
-            lambda read: read(),
+        reads = at_once(
             [lambda: self.calls.topic_attributes(arn, region)]
-            + [lambda s=s: self.calls.subscription(s, region) for s in confirmed_arns],
+            + [lambda s=s: self.calls.subscription(s, region) for s in confirmed_arns]
         )
         attributes, subscriptions = reads[0], reads[1:]
         counted = replace(counted, subscriptions=tuple(subscriptions))

@@ -6,11 +6,16 @@ the finding points at.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from moto import mock_aws
 
 from prowler_ext import __version__
-from prowler_ext.control import NETWORK_GATEWAY_EVENTS
+from prowler_ext.chain import judge, judge_all
+from prowler_ext.cis_monitoring import SECTION
+from prowler_ext.control import NETWORK_GATEWAY_CHANGES, NETWORK_GATEWAY_EVENTS
+from prowler_ext.prowler_source import ProwlerEvidence
 from testkit.account import (
     ALL_MANAGEMENT_EVENTS,
     BENCHMARK_PATTERN,
@@ -25,6 +30,7 @@ from testkit.clients import (
     CLOUDWATCH_KEY_POLICY,
     build_provider,
     deny,
+    prowler_clients,
     respond,
     run_check,
 )
@@ -122,11 +128,6 @@ def test_a_trail_s_log_group_is_read_once_whatever_its_filters(aws):
     """Six filters catch every event and no alarm watches their metrics, 40 unrelated filters
     stand on other log groups: one DescribeMetricFilters reads the trail's log group with every
     filter's details, not one call per catching filter, and nothing for the other groups."""
-    from prowler_ext.chain import judge
-    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-    from prowler_ext.prowler_source import ProwlerEvidence
-    from testkit.clients import prowler_clients
-
     create_logging_trail(
         aws, "management-events", log_group=LOG_GROUP, event_selectors=ALL_MANAGEMENT_EVENTS
     )
@@ -150,11 +151,6 @@ def test_a_metric_with_more_alarms_than_one_call_names_is_read_in_one_call(aws):
     """250 alarms on the filter's metric, only the last one notifies: one
     DescribeAlarmsForMetric reads them all (not three DescribeAlarms of 100 names), and the
     path goes through the alarm that qualifies."""
-    from prowler_ext.chain import judge
-    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-    from prowler_ext.prowler_source import ProwlerEvidence
-    from testkit.clients import prowler_clients
-
     made = chain(aws, alarm={"comparison": "LessThanThreshold"})
     for i in range(249):
         put_alarm(
@@ -178,13 +174,6 @@ def test_the_alarms_of_several_metrics_are_read_in_parallel_batches_in_their_ord
     """Two filters catch every event, each publishing its own metric with 90 alarms: the 180
     names are read in two DescribeAlarms batches on several threads (as Prowler's services
     do), and the path goes through the first alarm that qualifies in the inventory's order."""
-    import threading
-
-    from prowler_ext.chain import judge
-    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-    from prowler_ext.prowler_source import ProwlerEvidence
-    from testkit.clients import prowler_clients
-
     made = chain(aws, alarm={"comparison": "LessThanThreshold"})
     put_metric_filter(aws, REGION, LOG_GROUP, "gateway-copy", BENCHMARK_PATTERN, "GatewayCopy")
     for metric in ("GatewayChanges", "GatewayCopy"):
@@ -223,12 +212,6 @@ def test_the_whole_section_reads_the_account_once(aws):
     trail's log group, evaluated together through Prowler's clients: every one PASSes, and the
     reads are those of one control (one GetTrailStatus, one DescribeMetricFilters, one
     DescribeAlarms for the fifteen metrics' alarms, the topic once)."""
-    from prowler_ext.chain import judge, judge_all
-    from prowler_ext.cis_monitoring import SECTION
-    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-    from prowler_ext.prowler_source import ProwlerEvidence
-    from testkit.clients import prowler_clients
-
     made = chain(aws)
     for control in SECTION:
         if control is NETWORK_GATEWAY_CHANGES:
@@ -1213,13 +1196,6 @@ def test_independent_reads_run_at_once_trails_and_a_topic_s_attributes(aws):
     a topic's GetTopicAttributes with its two confirmed subscriptions'
     GetSubscriptionAttributes, each run on several threads: their round trips overlap instead
     of adding up. The verdict is the one read one by one, each group read once."""
-    import threading
-
-    from prowler_ext.chain import judge
-    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-    from prowler_ext.prowler_source import ProwlerEvidence
-    from testkit.clients import prowler_clients
-
     chain(aws, subscriptions=(("sqs", "secops-queue"), ("sqs", "audit-queue")))
     create_logging_trail(
         aws,
@@ -1260,11 +1236,6 @@ def test_independent_reads_run_at_once_trails_and_a_topic_s_attributes(aws):
 def test_a_log_group_is_read_with_its_trail_only_when_prowler_saw_the_trail_logging(aws):
     """The log group's filters are read beside the trail's status, once, even when it holds
     none; a trail Prowler saw stopped fails before its group is read."""
-    from prowler_ext.chain import judge
-    from prowler_ext.control import NETWORK_GATEWAY_CHANGES
-    from prowler_ext.prowler_source import ProwlerEvidence
-    from testkit.clients import prowler_clients
-
     create_logging_trail(
         aws, "management-events", log_group=LOG_GROUP, event_selectors=ALL_MANAGEMENT_EVENTS
     )
